@@ -1,0 +1,56 @@
+package dev.skein.coordinator.binding;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The name a user probably meant, for "did you mean" hints. Same rule as the spec parser's hints,
+ * so that every "did you mean" in Skein agrees: at most two edits (insert, delete, replace, swap of
+ * neighbours), fewer than half the candidate's characters, case ignored, first candidate wins a tie.
+ */
+final class ClosestName {
+    private static final int MAX_DISTANCE = 2;
+
+    private ClosestName() {}
+
+    static Optional<String> among(String typed, List<String> candidates) {
+        String normalized = typed.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(normalized, candidate.toLowerCase(Locale.ROOT));
+            if (distance <= MAX_DISTANCE && distance * 2 < candidate.length() && distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Optimal string alignment distance. */
+    private static int distance(String left, String right) {
+        int[][] distances = new int[left.length() + 1][right.length() + 1];
+        for (int i = 0; i <= left.length(); i++) {
+            distances[i][0] = i;
+        }
+        for (int j = 0; j <= right.length(); j++) {
+            distances[0][j] = j;
+        }
+        for (int i = 1; i <= left.length(); i++) {
+            for (int j = 1; j <= right.length(); j++) {
+                int cost = left.charAt(i - 1) == right.charAt(j - 1) ? 0 : 1;
+                int best = Math.min(
+                        distances[i - 1][j - 1] + cost, Math.min(distances[i - 1][j], distances[i][j - 1]) + 1);
+                if (i > 1
+                        && j > 1
+                        && left.charAt(i - 1) == right.charAt(j - 2)
+                        && left.charAt(i - 2) == right.charAt(j - 1)) {
+                    best = Math.min(best, distances[i - 2][j - 2] + 1);
+                }
+                distances[i][j] = best;
+            }
+        }
+        return distances[left.length()][right.length()];
+    }
+}

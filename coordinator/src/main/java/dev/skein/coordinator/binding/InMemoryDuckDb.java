@@ -1,0 +1,112 @@
+package dev.skein.coordinator.binding;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The private in-memory DuckDB the binder describes queries in. It never executes user SQL: text
+ * is parsed first, and only a single SELECT (or text that does not parse) is ever prepared, because
+ * DuckDB's JDBC driver runs every statement but the last when it prepares several.
+ */
+final class InMemoryDuckDb implements AutoCloseable {
+    private static final String PARSE = "SELECT j->>'error', j->>'error_type', json_array_length(j->'statements')"
+            + " FROM (SELECT json_serialize_sql(?::VARCHAR) AS j)";
+
+    private final Connection connection;
+
+    private InMemoryDuckDb(Connection connection) {
+        this.connection = connection;
+    }
+
+    static InMemoryDuckDb open() throws SQLException {
+        Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET threads = 1");
+            statement.execute("SET memory_limit = '128MB'");
+            // binding needs no settings changed by anyone after this
+            statement.execute("SET lock_configuration = true");
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        return new InMemoryDuckDb(connection);
+    }
+
+    /**
+     * DuckDB parser's verdict on {@code sql}.
+     *
+     * @param parses whether the text parses at all
+     * @param onlySelects whether every statement is a query (SELECT, FROM, VALUES, WITH ... SELECT,
+     *     DESCRIBE, SUMMARIZE, ...); false when it does not parse
+     * @param statements how many statements the text holds; 0 unless it parses and holds only queries
+     */
+    record ParseVerdict(boolean parses, boolean onlySelects, int statements) {}
+
+    ParseVerdict parse(String sql) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(PARSE)) {
+            statement.setString(1, sql);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                if (!"true".equals(result.getString(1))) {
+                    return new ParseVerdict(true, true, result.getInt(3));
+                }
+                return new ParseVerdict(!"parser".equals(result.getString(2)), false, 0);
+            }
+        }
+    }
+
+    /**
+     * The columns and parameter count of one query, bound but not run. The caller guarantees that
+     * {@code query} is a single SELECT or does not parse.
+     */
+    DescribedQuery describe(String query) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            ResultSetMetaData metadata = statement.getMetaData();
+            List<BoundColumn> columns = new ArrayList<>();
+            for (int i = 1; i <= metadata.getColumnCount(); i++) {
+                columns.add(new BoundColumn(metadata.getColumnName(i), metadata.getColumnTypeName(i)));
+            }
+            return new DescribedQuery(columns, statement.getParameterMetaData().getParameterCount());
+        }
+    }
+
+    /**
+     * A described query.
+     *
+     * @param columns its result columns, in order
+     * @param parameters how many {@code ?} or {@code $n} parameters it has
+     */
+    record DescribedQuery(List<BoundColumn> columns, int parameters) {
+        DescribedQuery {
+            columns = List.copyOf(columns);
+        }
+    }
+
+    /** Makes {@code input} an empty table with exactly these columns. */
+    void replaceInput(List<BoundColumn> columns) throws SQLException {
+        String definitions = columns.stream().map(BoundColumn::definition).collect(Collectors.joining(", "));
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("CREATE OR REPLACE TEMP TABLE input (" + definitions + ")");
+        }
+    }
+
+    /** Removes {@code input}, so that a source's SQL cannot see the last pipeline's. */
+    void dropInput() throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS input");
+        }
+    }
+
+    @Override
+    public void close() throws SQLException {
+        connection.close();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.skein.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A submitted pipeline as stored in ZooKeeper: the spec text (workers parse it themselves, so the
+ * YAML stays the one source of truth), where each task runs, and the state. Every change of
+ * placement gets a new epoch; data-plane calls carry it and workers reject stale ones.
+ *
+ * @param pipeline the pipeline name
+ * @param epoch strictly increasing across the cluster
+ * @param state where the pipeline is
+ * @param specFile the file name the spec came from, for messages
+ * @param specYaml the YAML text as submitted
+ * @param baseDir the directory relative paths in the spec resolve against
+ * @param tasks every task, ordered by stage then index
+ * @param submittedAtMillis wall-clock submission time
+ * @param finishedAtMillis wall-clock time it reached a terminal state, 0 before
+ * @param failure why it failed or was cancelled
+ */
+public record PipelinePlan(
+        String pipeline,
+        long epoch,
+        PipelineState state,
+        String specFile,
+        String specYaml,
+        String baseDir,
+        List<TaskPlacement> tasks,
+        long submittedAtMillis,
+        long finishedAtMillis,
+        Optional<String> failure) {
+    public PipelinePlan {
+        requireNonNull(pipeline, "pipeline is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(specFile, "specFile is null");
+        requireNonNull(specYaml, "specYaml is null");
+        requireNonNull(baseDir, "baseDir is null");
+        tasks = List.copyOf(requireNonNull(tasks, "tasks is null"));
+        requireNonNull(failure, "failure is null");
+    }
+
+    public PipelinePlan withState(PipelineState newState, long finishedAt, Optional<String> why) {
+        return new PipelinePlan(
+                pipeline, epoch, newState, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAt, why);
+    }
+
+    /** The tasks of one stage (0 = source), ordered by index. */
+    public List<TaskPlacement> tasksOf(int stage) {
+        return tasks.stream().filter(task -> task.stage() == stage).toList();
+    }
+}

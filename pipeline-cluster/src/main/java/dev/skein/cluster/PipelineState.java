@@ -1,0 +1,16 @@
+package dev.skein.cluster;
+
+/** The life of a pipeline, as the coordinator records it in the plan. */
+public enum PipelineState {
+    /** Tasks are placed and running. */
+    RUNNING,
+    /** Every task finished; sinks are moving their staged output into place. */
+    COMMITTING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
+
+    public boolean isTerminal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+}

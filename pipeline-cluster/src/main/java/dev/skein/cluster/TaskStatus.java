@@ -1,0 +1,52 @@
+package dev.skein.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Optional;
+
+/**
+ * What a worker reports about one task: state and counters. Written to ZooKeeper at state changes
+ * and at most every {@code statusInterval} while running.
+ *
+ * @param epoch the plan epoch the task belongs to
+ * @param stage 0 for the source, else 1-based stage position
+ * @param index the task's index within its stage
+ * @param workerId the worker running it
+ * @param state where the task is
+ * @param rowsIn rows received
+ * @param rowsOut rows emitted
+ * @param batchesIn batches received
+ * @param batchesOut batches emitted
+ * @param bytesOut Arrow buffer bytes emitted
+ * @param startedAtMillis wall-clock start
+ * @param updatedAtMillis wall-clock time of this report
+ * @param error the failure, for FAILED
+ * @param preview first output rows of a last-stage task, once FINISHED
+ */
+public record TaskStatus(
+        long epoch,
+        int stage,
+        int index,
+        String workerId,
+        TaskState state,
+        long rowsIn,
+        long rowsOut,
+        long batchesIn,
+        long batchesOut,
+        long bytesOut,
+        long startedAtMillis,
+        long updatedAtMillis,
+        Optional<String> error,
+        Optional<ResultPreview> preview) {
+    public TaskStatus {
+        requireNonNull(workerId, "workerId is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(error, "error is null");
+        requireNonNull(preview, "preview is null");
+    }
+
+    /** {@code stage-index}, as in {@link TaskPlacement#key()}. */
+    public String key() {
+        return stage + "-" + index;
+    }
+}

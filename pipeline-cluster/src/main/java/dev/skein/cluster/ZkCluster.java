@@ -1,0 +1,81 @@
+package dev.skein.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+
+/**
+ * A node's connection to the cluster state in ZooKeeper. Owns the Curator client and hands out
+ * the recipes built on it; {@link #close()} closes them in reverse order.
+ */
+public final class ZkCluster implements AutoCloseable {
+    private static final int CONNECT_TIMEOUT_SECONDS = 15;
+
+    private final ZkClusterConfig config;
+    private final CuratorFramework curator;
+    private volatile boolean closed;
+
+    private ZkCluster(ZkClusterConfig config) {
+        this.config = requireNonNull(config, "config is null");
+        this.curator = CuratorFrameworkFactory.builder()
+                .connectString(config.connectString())
+                .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
+                .connectionTimeoutMs((int) Math.min(config.sessionTimeout().toMillis(), 15_000))
+                .namespace(config.namespace())
+                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+                .build();
+    }
+
+    /** Connects, waiting up to 15 s, or fails with a message naming the connect string. */
+    public static ZkCluster connect(ZkClusterConfig config) {
+        ZkCluster cluster = new ZkCluster(config);
+        cluster.curator.start();
+        try {
+            if (!cluster.curator.blockUntilConnected(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                cluster.close();
+                throw new SkeinException(
+                        ErrorCode.EXTERNAL,
+                        "cannot reach ZooKeeper at '" + config.connectString() + "' within "
+                                + CONNECT_TIMEOUT_SECONDS + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cluster.close();
+            throw new SkeinException(ErrorCode.EXTERNAL, "interrupted while connecting to ZooKeeper", e);
+        }
+        return cluster;
+    }
+
+    public ZkClusterConfig config() {
+        return config;
+    }
+
+    /** Worker membership; the caller closes it. */
+    public ZkWorkerRegistry workerRegistry() {
+        return new ZkWorkerRegistry(curator);
+    }
+
+    /** Plans and task statuses; the caller closes it. */
+    public ZkPlanStore planStore() {
+        return new ZkPlanStore(curator);
+    }
+
+    /** Coordinator leadership; the caller closes it. */
+    public ZkLeadership leadership(String participantId) {
+        return new ZkLeadership(curator, participantId);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        curator.close();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.skein.cluster;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * Pipeline plans and task statuses in ZooKeeper (layout in {@link ZkPaths}). Reads that decide
+ * something go to ZooKeeper directly; listeners are fed from a {@link CuratorCache}.
+ */
+public final class ZkPlanStore implements AutoCloseable {
+    private final CuratorFramework curator;
+    private final CuratorCache cache;
+    private volatile boolean closed;
+
+    ZkPlanStore(CuratorFramework curator) {
+        this.curator = curator;
+        this.cache = CuratorCache.build(curator, ZkPaths.PIPELINES);
+    }
+
+    /** Starts the change feed; blocks until the current state is loaded. */
+    public ZkPlanStore start() {
+        ensurePath(ZkPaths.PIPELINES);
+        ZkCaches.startAndAwaitInitialized(cache, "pipelines");
+        return this;
+    }
+
+    /** Hands out the next epoch, strictly greater than any before it in this cluster. */
+    public long nextEpoch() {
+        ensurePath(ZkPaths.EPOCH);
+        try {
+            while (true) {
+                Stat stat = new Stat();
+                byte[] bytes = curator.getData().storingStatIn(stat).forPath(ZkPaths.EPOCH);
+                long last = bytes.length == 0 ? 0 : Long.parseLong(new String(bytes, StandardCharsets.UTF_8));
+                long next = last + 1;
+                try {
+                    curator.setData()
+                            .withVersion(stat.getVersion())
+                            .forPath(ZkPaths.EPOCH, Long.toString(next).getBytes(StandardCharsets.UTF_8));
+                    return next;
+                } catch (KeeperException.BadVersionException raced) {
+                    // Another coordinator took this epoch first; read again and take the next.
+                }
+            }
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot allocate an epoch in ZooKeeper", e);
+        }
+    }
+
+    /**
+     * Stores a new plan, replacing a finished pipeline of the same name (and its task statuses).
+     *
+     * @throws SkeinException ALREADY_EXISTS if a pipeline of that name is still running
+     */
+    public void createPlan(PipelinePlan plan) {
+        Optional<PipelinePlan> existing = plan(plan.pipeline());
+        if (existing.isPresent() && !existing.get().state().isTerminal()) {
+            throw new SkeinException(
+                    ErrorCode.ALREADY_EXISTS,
+                    "pipeline '" + plan.pipeline() + "' is already " + existing.get().state()
+                            + "; cancel it first");
+        }
+        try {
+            if (existing.isPresent()) {
+                curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.pipeline(plan.pipeline()));
+            }
+            curator.create()
+                    .creatingParentContainersIfNeeded()
+                    .forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store the plan of '" + plan.pipeline() + "'", e);
+        }
+    }
+
+    /** Overwrites an existing plan (a state change). */
+    public void updatePlan(PipelinePlan plan) {
+        try {
+            curator.setData().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot update the plan of '" + plan.pipeline() + "'", e);
+        }
+    }
+
+    /** The stored plan, read from ZooKeeper now. */
+    public Optional<PipelinePlan> plan(String pipeline) {
+        try {
+            return Optional.of(RecordCodec.decode(
+                    curator.getData().forPath(ZkPaths.plan(pipeline)), PipelinePlan.class));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot read the plan of '" + pipeline + "'", e);
+        }
+    }
+
+    /** Every stored plan, ordered by name, as last seen by the change feed. */
+    public List<PipelinePlan> plans() {
+        return cache.stream()
+                .filter(data -> data.getPath().endsWith("/plan") && data.getData() != null)
+                .map(data -> RecordCodec.decode(data.getData(), PipelinePlan.class))
+                .sorted(Comparator.comparing(PipelinePlan::pipeline))
+                .toList();
+    }
+
+    /** Removes a pipeline and its task statuses. */
+    public void deletePipeline(String pipeline) {
+        try {
+            curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.pipeline(pipeline));
+        } catch (KeeperException.NoNodeException e) {
+            // Already gone: deleting is idempotent.
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot delete pipeline '" + pipeline + "'", e);
+        }
+    }
+
+    /** Writes (creates or replaces) a task's status. */
+    public void putTaskStatus(String pipeline, TaskStatus status) {
+        String path = ZkPaths.task(pipeline, status.key());
+        byte[] bytes = RecordCodec.encode(status);
+        try {
+            try {
+                curator.setData().forPath(path, bytes);
+            } catch (KeeperException.NoNodeException absent) {
+                curator.create().creatingParentContainersIfNeeded().forPath(path, bytes);
+            }
+        } catch (Exception e) {
+            throw new SkeinException(
+                    ErrorCode.EXTERNAL, "cannot report status of task " + status.key() + " of '" + pipeline + "'", e);
+        }
+    }
+
+    /** The task statuses of a pipeline, read from ZooKeeper now, ordered by stage and index. */
+    public List<TaskStatus> taskStatuses(String pipeline) {
+        List<TaskStatus> statuses = new ArrayList<>();
+        try {
+            for (String child : curator.getChildren().forPath(ZkPaths.tasks(pipeline))) {
+                try {
+                    byte[] bytes = curator.getData().forPath(ZkPaths.task(pipeline, child));
+                    statuses.add(RecordCodec.decode(bytes, TaskStatus.class));
+                } catch (KeeperException.NoNodeException deleted) {
+                    // Deleted between listing and reading: the pipeline is being replaced.
+                }
+            }
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot read task statuses of '" + pipeline + "'", e);
+        }
+        statuses.sort(Comparator.comparingInt(TaskStatus::stage).thenComparingInt(TaskStatus::index));
+        return List.copyOf(statuses);
+    }
+
+    /** Feeds plan and task-status changes to {@code listener} (on Curator's event thread). */
+    public void addListener(PlanListener listener) {
+        cache.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((oldData, data) -> dispatchChange(listener, data))
+                .forDeletes(data -> dispatchDelete(listener, data))
+                .build());
+    }
+
+    private static void dispatchChange(PlanListener listener, ChildData data) {
+        String[] parts = data.getPath().split("/");
+        // parts: "", "pipelines", name, ("plan" | "tasks", key)
+        if (data.getData() == null || data.getData().length == 0) {
+            return;
+        }
+        if (parts.length == 4 && parts[3].equals("plan")) {
+            listener.planChanged(RecordCodec.decode(data.getData(), PipelinePlan.class));
+        } else if (parts.length == 5 && parts[3].equals("tasks")) {
+            listener.taskStatusChanged(parts[2], RecordCodec.decode(data.getData(), TaskStatus.class));
+        }
+    }
+
+    private static void dispatchDelete(PlanListener listener, ChildData data) {
+        String[] parts = data.getPath().split("/");
+        if (parts.length == 4 && parts[3].equals("plan")) {
+            listener.planDeleted(parts[2]);
+        }
+    }
+
+    private void ensurePath(String path) {
+        try {
+            curator.create().creatingParentContainersIfNeeded().forPath(path, new byte[0]);
+        } catch (KeeperException.NodeExistsException e) {
+            // Another node created it first; that is all we wanted.
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot create " + path + " in ZooKeeper", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        cache.close();
+    }
+}

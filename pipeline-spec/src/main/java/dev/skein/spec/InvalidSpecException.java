@@ -1,0 +1,30 @@
+package dev.skein.spec;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Thrown when a pipeline file has problems; carries all of them, in file order, not just the
+ * first. The message is the problems, one per line.
+ */
+public final class InvalidSpecException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final List<Problem> problems;
+
+    /**
+     * @param problems at least one problem
+     */
+    public InvalidSpecException(List<Problem> problems) {
+        super(problems.stream().map(Problem::toString).collect(Collectors.joining("\n")));
+        if (problems.isEmpty()) {
+            throw new IllegalArgumentException("an invalid spec has at least one problem");
+        }
+        this.problems = List.copyOf(problems);
+    }
+
+    /** Every problem found, sorted by position in the file. */
+    public List<Problem> problems() {
+        return problems;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.skein.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A parsed, validated pipeline file (YAML version 1). Immutable.
+ *
+ * @param name unique in the cluster, {@code [a-z][a-z0-9_-]*}
+ * @param source where rows come from
+ * @param stages the chain, in order, at least one
+ * @param sinks where the last stage's output goes, possibly none
+ * @param file the file name the spec was read from, for messages
+ */
+public record PipelineSpec(
+        String name, SourceSpec source, List<StageSpec> stages, List<SinkSpec> sinks, String file) {
+    public PipelineSpec {
+        requireNonNull(name, "name is null");
+        requireNonNull(source, "source is null");
+        stages = List.copyOf(requireNonNull(stages, "stages is null"));
+        sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
+        requireNonNull(file, "file is null");
+    }
+
+    /** The stage with this name, if any. */
+    public Optional<StageSpec> stage(String stageName) {
+        return stages.stream().filter(stage -> stage.name().equals(stageName)).findFirst();
+    }
+}

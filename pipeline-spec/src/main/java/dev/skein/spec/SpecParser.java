@@ -1,0 +1,116 @@
+package dev.skein.spec;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a pipeline file (YAML version 1, see DESIGN.md) into a {@link PipelineSpec}, checking it
+ * completely: a file with problems fails with an {@link InvalidSpecException} that lists every
+ * problem found, each as {@code file:line:col: error: message}, sorted by position.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class SpecParser {
+    /** What pipeline and stage names look like: {@code [a-z][a-z0-9_-]*}. */
+    public static final Pattern NAME_PATTERN = Pattern.compile("[a-z][a-z0-9_-]*");
+
+    private SpecParser() {}
+
+    /**
+     * Parses and validates pipeline YAML held in memory.
+     *
+     * @param file the file name shown in problems, as the user gave it
+     * @param yamlText the file's content
+     * @param baseDir the directory relative {@code path:} values are resolved against (normally the
+     *     file's directory); resolved paths are absolute and normalized
+     * @return the pipeline, never null
+     * @throws InvalidSpecException listing every problem if the text is not a valid pipeline
+     */
+    public static PipelineSpec parse(String file, String yamlText, Path baseDir) {
+        requireNonNull(file, "file is null");
+        requireNonNull(yamlText, "yamlText is null");
+        requireNonNull(baseDir, "baseDir is null");
+        Problems problems = new Problems(file);
+        Optional<Node> root = compose(yamlText, problems);
+        if (problems.isEmpty()) {
+            Optional<PipelineSpec> spec =
+                    new PipelineReader(file, yamlText, new BaseDirectory(baseDir), problems).read(root.orElse(null));
+            if (spec.isPresent() && problems.isEmpty()) {
+                return spec.get();
+            }
+        }
+        throw problems.toException();
+    }
+
+    /**
+     * Reads (as UTF-8), parses and validates a pipeline file. Relative {@code path:} values are
+     * resolved against the file's directory.
+     *
+     * @param yamlFile the file; problems name it as given here
+     * @return the pipeline, never null
+     * @throws InvalidSpecException listing every problem, or one problem at 1:1 if the file cannot
+     *     be read
+     */
+    public static PipelineSpec parse(Path yamlFile) {
+        requireNonNull(yamlFile, "yamlFile is null");
+        String file = yamlFile.toString();
+        String text;
+        try {
+            text = Files.readString(yamlFile);
+        } catch (NoSuchFileException e) {
+            throw unreadable(file, "no such file");
+        } catch (CharacterCodingException e) {
+            throw unreadable(file, "not valid UTF-8");
+        } catch (IOException e) {
+            throw unreadable(file, String.valueOf(e.getMessage()));
+        }
+        Path parent = yamlFile.toAbsolutePath().getParent();
+        return parse(file, text, parent != null ? parent : yamlFile.toAbsolutePath());
+    }
+
+    private static InvalidSpecException unreadable(String file, String reason) {
+        return new InvalidSpecException(
+                List.of(new Problem(file, Location.START, "cannot read '" + file + "': " + reason)));
+    }
+
+    /** The document's root node, or empty for a file without one; a YAML syntax error is a problem. */
+    private static Optional<Node> compose(String yamlText, Problems problems) {
+        try {
+            // composing keeps duplicate keys and positions; YamlMapping reports the duplicates
+            return Optional.ofNullable(new Yaml().compose(new StringReader(yamlText)));
+        } catch (MarkedYAMLException e) {
+            problems.add(location(e.getProblemMark()), syntaxMessage(e));
+        } catch (YAMLException e) {
+            problems.add(Location.START, String.valueOf(e.getMessage()));
+        }
+        return Optional.empty();
+    }
+
+    /** SnakeYAML's problem, with its context: {@code expected ... (while parsing ... at 2:4)}. */
+    private static String syntaxMessage(MarkedYAMLException e) {
+        String problem = String.valueOf(e.getProblem()).replaceFirst("^but ", "");
+        if (e.getContext() == null) {
+            return problem;
+        }
+        Mark contextMark = e.getContextMark();
+        return problem + " (" + e.getContext() + (contextMark == null ? "" : " at " + location(contextMark)) + ")";
+    }
+
+    private static Location location(Mark mark) {
+        return mark == null ? Location.START : new Location(mark.getLine() + 1, mark.getColumn() + 1);
+    }
+}

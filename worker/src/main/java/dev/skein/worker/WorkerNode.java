@@ -1,0 +1,114 @@
+package dev.skein.worker;
+
+import dev.skein.cluster.WorkerInfo;
+import dev.skein.cluster.ZkCluster;
+import dev.skein.cluster.ZkPlanStore;
+import dev.skein.cluster.ZkWorkerRegistry;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.flight.FlightClientPool;
+import dev.skein.worker.flight.WorkerFlightProducer;
+import dev.skein.worker.task.StatusReporter;
+import dev.skein.worker.task.WorkerTasks;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running worker: Flight server, DuckDB, tasks, and its membership in ZooKeeper. Registers only
+ * once it can serve, so the coordinator never places work on a half-started node.
+ */
+public final class WorkerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+    private static final long STATUS_INTERVAL_MILLIS = 500;
+
+    private final WorkerConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private FlightServer server;
+    private WorkerTasks tasks;
+    private volatile boolean closed;
+
+    private WorkerNode(WorkerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a worker; on failure everything started so far is closed again. */
+    public static WorkerNode start(WorkerConfig config) {
+        WorkerNode node = new WorkerNode(config);
+        try {
+            node.startAll();
+        } catch (RuntimeException | IOException e) {
+            node.close();
+            throw e instanceof SkeinException skein
+                    ? skein
+                    : new SkeinException(ErrorCode.EXTERNAL, "cannot start worker '" + config.id() + "': " + e.getMessage(), e);
+        }
+        return node;
+    }
+
+    private void startAll() throws IOException {
+        BufferAllocator allocator = own(new RootAllocator());
+        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit()));
+        FlightClientPool clients = own(new FlightClientPool(allocator));
+        ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
+        ZkPlanStore plans = own(cluster.planStore());
+        StatusReporter reporter = own(new StatusReporter(config.id(), plans));
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, reporter));
+        server = own(FlightServer.builder(
+                        allocator,
+                        Location.forGrpcInsecure(config.bindHost(), config.port()),
+                        new WorkerFlightProducer(config.id(), tasks, allocator))
+                .build());
+        server.start();
+        plans.addListener(tasks);
+        plans.start();
+        reporter.start(tasks::tasks, STATUS_INTERVAL_MILLIS);
+        ZkWorkerRegistry registry = own(cluster.workerRegistry());
+        registry.register(new WorkerInfo(config.id(), config.advertiseHost(), server.getPort(),
+                Runtime.getRuntime().availableProcessors(), System.currentTimeMillis()));
+        log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
+                server.getPort(), config.advertiseHost(), server.getPort());
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** The Flight port actually bound (useful with port 0). */
+    public int port() {
+        return server.getPort();
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    /** Blocks until the server shuts down. */
+    public void awaitTermination() throws InterruptedException {
+        server.awaitTermination();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // Reverse order of creation: leave the cluster first, free memory last.
+            AutoCloseables.close(resources);
+        } catch (Exception e) {
+            log.warn("worker '{}' did not shut down cleanly", config.id(), e);
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.skein.worker.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import org.apache.arrow.memory.BufferAllocator;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * The worker's in-process DuckDB: one in-memory database, limited in threads and memory, from
+ * which each task opens its own connection ({@link DuckDbSession}).
+ */
+public final class DuckDbDatabase implements AutoCloseable {
+    private final DuckDBConnection root;
+    private volatile boolean closed;
+
+    private DuckDbDatabase(DuckDBConnection root) {
+        this.root = root;
+    }
+
+    /**
+     * @param threads DuckDB worker threads for the whole database
+     * @param memoryLimit DuckDB memory limit, e.g. {@code 2GB}
+     */
+    public static DuckDbDatabase open(int threads, String memoryLimit) {
+        requireNonNull(memoryLimit, "memoryLimit is null");
+        Properties properties = new Properties();
+        // Without this DuckDB materializes a whole result before handing out the first batch.
+        properties.setProperty("jdbc_stream_results", "true");
+        try {
+            DuckDBConnection connection =
+                    (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:", properties);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET threads = " + threads);
+                statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
+                statement.execute("SET preserve_insertion_order = true");
+            }
+            return new DuckDbDatabase(connection);
+        } catch (SQLException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot open DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /** A new connection for one task; the caller closes it. Buffers come from {@code allocator}. */
+    public DuckDbSession openSession(BufferAllocator allocator) {
+        try {
+            return new DuckDbSession(root.duplicate(), allocator);
+        } catch (SQLException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot open a DuckDB connection: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            root.close();
+        } catch (SQLException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot close DuckDB: " + e.getMessage(), e);
+        }
+    }
+}

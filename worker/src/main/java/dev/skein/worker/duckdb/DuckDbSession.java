@@ -1,0 +1,119 @@
+package dev.skein.worker.duckdb;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
+
+/**
+ * One task's DuckDB connection. Batches go in through the Arrow C Data interface ({@link
+ * #register}) and results come out as Arrow batches ({@link #query}): no row is copied into Java
+ * objects. Not thread-safe: one task thread uses it.
+ *
+ * <p>Ownership, settled here once: a registered stream is released after the next query that
+ * reads it; a query's reader is closed here after its last batch.
+ */
+public final class DuckDbSession implements AutoCloseable {
+    private final DuckDBConnection connection;
+    private final BufferAllocator allocator;
+    private final List<ArrowArrayStream> registered = new ArrayList<>();
+    private boolean closed;
+
+    DuckDbSession(DuckDBConnection connection, BufferAllocator allocator) {
+        this.connection = requireNonNull(connection, "connection is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
+    }
+
+    /** Receives query output; the batch is valid only during the call. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        void accept(VectorSchemaRoot batch) throws Exception;
+    }
+
+    /**
+     * Makes {@code batch} queryable as the relation {@code name} for the next query. The caller
+     * keeps owning {@code batch} and keeps it open until that query has returned.
+     */
+    public void register(String name, VectorSchemaRoot batch) {
+        ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+        registered.add(stream);
+        Data.exportArrayStream(allocator, new OneBatchReader(allocator, batch), stream);
+        connection.registerArrowStream(name, stream);
+    }
+
+    /** Runs a statement without a result (DDL, INSERT, COPY). */
+    public void execute(String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } finally {
+            releaseRegistered();
+        }
+    }
+
+    /**
+     * Runs a query and hands its result to {@code consumer} as Arrow batches of at most {@code
+     * batchRows} rows, streamed (DuckDB does not materialize the whole result first).
+     *
+     * @return the result's schema (known even when it has no rows) and row count
+     */
+    public QueryResult query(String sql, int batchRows, BatchConsumer consumer) throws Exception {
+        long rows = 0;
+        Schema schema;
+        try (Statement statement = connection.createStatement();
+                DuckDBResultSet result = (DuckDBResultSet) statement.executeQuery(sql);
+                ArrowReader reader = (ArrowReader) result.arrowExportStream(allocator, batchRows)) {
+            VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            schema = root.getSchema();
+            while (reader.loadNextBatch()) {
+                if (root.getRowCount() == 0) {
+                    continue;
+                }
+                rows += root.getRowCount();
+                consumer.accept(root);
+            }
+        } finally {
+            releaseRegistered();
+        }
+        return new QueryResult(rows, schema);
+    }
+
+    /**
+     * What a query produced.
+     *
+     * @param rows row count
+     * @param schema the result's Arrow schema
+     */
+    public record QueryResult(long rows, Schema schema) {}
+
+    private void releaseRegistered() {
+        for (ArrowArrayStream stream : registered) {
+            stream.close();
+        }
+        registered.clear();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        releaseRegistered();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new IOException("cannot close DuckDB connection: " + e.getMessage(), e);
+        }
+    }
+}

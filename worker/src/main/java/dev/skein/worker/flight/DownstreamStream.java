@@ -1,0 +1,122 @@
+package dev.skein.worker.flight;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightClient.ExchangeReaderWriter;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.VectorUnloader;
+import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The sending half of one data-plane edge: a {@code DoExchange} to one downstream task. Waits on
+ * gRPC's {@code isReady()} before each batch, so a slow receiver slows this sender (the
+ * receiving side only reads when its task's inbox has room). Used by one task thread.
+ */
+public final class DownstreamStream implements AutoCloseable {
+    /** gRPC offers no ready callback on the client side; polling this often costs nothing. */
+    private static final long READY_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    private final ExchangeReaderWriter exchange;
+    private final VectorSchemaRoot sendRoot;
+    private final String target;
+    private final BooleanSupplier cancelled;
+    private boolean completed;
+
+    private DownstreamStream(
+            ExchangeReaderWriter exchange, VectorSchemaRoot sendRoot, String target, BooleanSupplier cancelled) {
+        this.exchange = exchange;
+        this.sendRoot = sendRoot;
+        this.target = target;
+        this.cancelled = cancelled;
+    }
+
+    /**
+     * Opens the exchange and announces {@code schema}.
+     *
+     * @param cancelled polled while waiting for the receiver, so a cancelled task stops waiting
+     */
+    public static DownstreamStream open(
+            FlightClient client,
+            BufferAllocator allocator,
+            ExchangeCommand command,
+            Schema schema,
+            String target,
+            BooleanSupplier cancelled) {
+        ExchangeReaderWriter exchange = client.doExchange(FlightDescriptor.command(command.encode()));
+        VectorSchemaRoot sendRoot = VectorSchemaRoot.create(schema, allocator);
+        try {
+            exchange.getWriter().start(sendRoot);
+        } catch (RuntimeException e) {
+            sendRoot.close();
+            closeQuietly(exchange);
+            throw e;
+        }
+        return new DownstreamStream(exchange, sendRoot, target, cancelled);
+    }
+
+    /** Sends {@code batch} (still owned by the caller; its buffers are shared, not copied). */
+    public void send(VectorSchemaRoot batch) {
+        awaitReady();
+        try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
+            new VectorLoader(sendRoot).load(recordBatch);
+        }
+        try {
+            exchange.getWriter().putNext();
+        } catch (FlightRuntimeException e) {
+            throw CallStatuses.fromFlight(e, "sending to " + target + " failed");
+        }
+    }
+
+    private void awaitReady() {
+        while (!exchange.getWriter().isReady()) {
+            if (cancelled.getAsBoolean()) {
+                throw new SkeinException(ErrorCode.CANCELLED, "cancelled while waiting for " + target);
+            }
+            LockSupport.parkNanos(READY_POLL_NANOS);
+        }
+    }
+
+    /** Ends the stream and waits for the receiver to confirm it took every batch. */
+    public void complete() {
+        try {
+            exchange.getWriter().completed();
+            completed = true;
+            while (exchange.getReader().next()) {
+                // The receiver sends no batches back; draining surfaces its final status.
+            }
+        } catch (FlightRuntimeException e) {
+            throw CallStatuses.fromFlight(e, "downstream " + target + " failed");
+        }
+    }
+
+    @Override
+    public void close() {
+        sendRoot.close();
+        if (!completed) {
+            try {
+                exchange.getWriter().error(
+                        org.apache.arrow.flight.CallStatus.CANCELLED.withDescription("upstream task stopped").toRuntimeException());
+            } catch (RuntimeException e) {
+                // The call is already broken; there is nothing left to tell the receiver.
+            }
+        }
+        closeQuietly(exchange);
+    }
+
+    private static void closeQuietly(ExchangeReaderWriter exchange) {
+        try {
+            exchange.close();
+        } catch (Exception e) {
+            // Closing a failed exchange rethrows its failure, which was already reported.
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.skein.worker.flight;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.task.TaskKey;
+import java.io.IOException;
+
+/**
+ * The descriptor command of a data-plane {@code DoExchange}: which task of which epoch the
+ * batches are for, and which upstream task sends them. Versioned JSON, never SQL.
+ *
+ * @param version format version, {@link #VERSION}
+ * @param pipeline pipeline name
+ * @param epoch plan epoch
+ * @param stage receiving stage position
+ * @param index receiving task index
+ * @param from sending task index in the upstream stage
+ */
+public record ExchangeCommand(int version, String pipeline, long epoch, int stage, int index, int from) {
+    public static final int VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public static ExchangeCommand of(TaskKey target, int from) {
+        return new ExchangeCommand(VERSION, target.pipeline(), target.epoch(), target.stage(), target.index(), from);
+    }
+
+    public TaskKey target() {
+        return new TaskKey(pipeline, epoch, stage, index);
+    }
+
+    public byte[] encode() {
+        try {
+            return MAPPER.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot encode exchange command", e);
+        }
+    }
+
+    public static ExchangeCommand decode(byte[] bytes) {
+        ExchangeCommand command;
+        try {
+            command = MAPPER.readValue(bytes, ExchangeCommand.class);
+        } catch (IOException e) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "malformed exchange command: " + e.getMessage(), e);
+        }
+        if (command.version() != VERSION) {
+            throw new SkeinException(
+                    ErrorCode.INVALID_SPEC, "unsupported exchange command version " + command.version());
+        }
+        return command;
+    }
+}

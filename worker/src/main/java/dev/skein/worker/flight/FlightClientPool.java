@@ -1,0 +1,33 @@
+package dev.skein.worker.flight;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+
+/** One Flight client per remote worker, shared by all tasks of this worker. Thread-safe. */
+public final class FlightClientPool implements AutoCloseable {
+    private final BufferAllocator allocator;
+    private final ConcurrentMap<String, FlightClient> clients = new ConcurrentHashMap<>();
+
+    public FlightClientPool(BufferAllocator allocator) {
+        this.allocator = allocator;
+    }
+
+    public FlightClient client(String host, int port) {
+        return clients.computeIfAbsent(host + ":" + port, address -> FlightClient.builder(
+                        allocator, Location.forGrpcInsecure(host, port))
+                .build());
+    }
+
+    @Override
+    public void close() throws Exception {
+        List<FlightClient> all = new ArrayList<>(clients.values());
+        clients.clear();
+        AutoCloseables.close(all);
+    }
+}

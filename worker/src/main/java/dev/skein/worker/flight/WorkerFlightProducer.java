@@ -1,0 +1,127 @@
+package dev.skein.worker.flight;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.task.Task;
+import dev.skein.worker.task.TaskInbox;
+import dev.skein.worker.task.WorkerTasks;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The worker's Flight service. {@code DoExchange} is the data plane: an upstream task streams
+ * batches into a local task's inbox. {@code DoAction} answers {@code ping} and {@code
+ * healthcheck}.
+ */
+public final class WorkerFlightProducer extends NoOpFlightProducer {
+    /** How long an exchange waits for the plan that names its task to reach this worker. */
+    private static final Duration TASK_ARRIVAL_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final String workerId;
+    private final WorkerTasks tasks;
+    private final BufferAllocator allocator;
+    private final long startedAtMillis = System.currentTimeMillis();
+
+    public WorkerFlightProducer(String workerId, WorkerTasks tasks, BufferAllocator allocator) {
+        this.workerId = workerId;
+        this.tasks = tasks;
+        this.allocator = allocator;
+    }
+
+    @Override
+    public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
+        ExchangeCommand command;
+        TaskInbox inbox;
+        try {
+            command = ExchangeCommand.decode(reader.getDescriptor().getCommand());
+            Task task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
+            inbox = task.inbox().orElseThrow(() -> new SkeinException(
+                    ErrorCode.INVALID_SPEC, "task " + command.target() + " is a source and takes no input"));
+        } catch (RuntimeException e) {
+            writer.error(CallStatuses.toFlight(e));
+            return;
+        }
+        try {
+            inbox.offerSchema(reader.getSchema());
+            while (reader.next()) {
+                if (!inbox.put(adopt(reader.getRoot()))) {
+                    writer.error(CallStatus.CANCELLED
+                            .withDescription("task " + command.target() + " is no longer running")
+                            .toRuntimeException());
+                    return;
+                }
+            }
+            inbox.upstreamFinished(command.from());
+            writer.completed();
+        } catch (RuntimeException e) {
+            inbox.fail(new SkeinException(ErrorCode.EXTERNAL,
+                    "input from upstream task " + command.from() + " broke: " + e.getMessage(), e));
+            writer.error(CallStatuses.toFlight(e));
+        }
+    }
+
+    /** Takes the stream's current buffers into a root of our own, without copying. */
+    private VectorSchemaRoot adopt(VectorSchemaRoot streamRoot) {
+        List<FieldVector> vectors = new ArrayList<>(streamRoot.getFieldVectors().size());
+        for (FieldVector vector : streamRoot.getFieldVectors()) {
+            var transfer = vector.getTransferPair(allocator);
+            transfer.transfer();
+            vectors.add((FieldVector) transfer.getTo());
+        }
+        return new VectorSchemaRoot(streamRoot.getSchema().getFields(), vectors, streamRoot.getRowCount());
+    }
+
+    @Override
+    public void listActions(CallContext context, StreamListener<ActionType> listener) {
+        listener.onNext(new ActionType("ping", "Answers 'pong'."));
+        listener.onNext(new ActionType("healthcheck", "Worker id, uptime, tasks and memory, as JSON."));
+        listener.onCompleted();
+    }
+
+    @Override
+    public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        switch (action.getType()) {
+            case "ping" -> {
+                listener.onNext(new Result("pong".getBytes(StandardCharsets.UTF_8)));
+                listener.onCompleted();
+            }
+            case "healthcheck" -> {
+                listener.onNext(new Result(healthcheck()));
+                listener.onCompleted();
+            }
+            default -> listener.onError(CallStatus.UNIMPLEMENTED
+                    .withDescription("unknown action '" + action.getType() + "'; try 'ping' or 'healthcheck'")
+                    .toRuntimeException());
+        }
+    }
+
+    private byte[] healthcheck() {
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("worker", workerId);
+        health.put("uptime_ms", System.currentTimeMillis() - startedAtMillis);
+        health.put("tasks", tasks.tasks().stream().map(task -> task.wiring().key() + " " + task.state()).toList());
+        health.put("arrow_allocated_bytes", allocator.getAllocatedMemory());
+        health.put("heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        try {
+            return MAPPER.writeValueAsBytes(health);
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot encode healthcheck", e);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.skein.worker.sink;
+
+import dev.skein.spec.CountSinkSpec;
+import dev.skein.spec.CsvSinkSpec;
+import dev.skein.spec.ParquetSinkSpec;
+import dev.skein.spec.SinkSpec;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import java.nio.file.Path;
+import org.apache.arrow.memory.BufferAllocator;
+
+/** Builds the {@link Sink} for a sink spec. */
+public final class Sinks {
+    private Sinks() {}
+
+    public static Sink forSpec(
+            SinkSpec spec, DuckDbDatabase database, BufferAllocator allocator, long epoch, int index, int parallelism) {
+        if (spec instanceof ParquetSinkSpec parquet) {
+            return new FileSink(database.openSession(allocator), allocator, Path.of(parquet.path()), "parquet",
+                    "(FORMAT parquet)", epoch, index, parallelism);
+        }
+        if (spec instanceof CsvSinkSpec csv) {
+            return new FileSink(database.openSession(allocator), allocator, Path.of(csv.path()), "csv",
+                    "(FORMAT csv, HEADER true)", epoch, index, parallelism);
+        }
+        if (spec instanceof CountSinkSpec) {
+            return new CountSink();
+        }
+        throw new IllegalArgumentException("unknown sink spec " + spec);
+    }
+}

@@ -1,0 +1,211 @@
+package dev.skein.worker.task;
+
+import dev.skein.cluster.ResultPreview;
+import dev.skein.cluster.TaskState;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.duckdb.DuckDbSqlTransform;
+import dev.skein.worker.duckdb.SourceSql;
+import dev.skein.worker.flight.FlightClientPool;
+import dev.skein.worker.sink.Sink;
+import dev.skein.worker.sink.Sinks;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task: reads its input (the source query, or batches from upstream tasks through its inbox),
+ * runs its stage in its own DuckDB connection, and writes each output batch downstream, to its
+ * sinks and (last stage) to the result preview. Runs on its own thread; owns a child allocator
+ * that must be empty when it ends.
+ */
+public final class Task implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Task.class);
+
+    private final TaskWiring wiring;
+    private final BufferAllocator allocator;
+    private final DuckDbDatabase database;
+    private final FlightClientPool clients;
+    private final TaskEvents events;
+    private final Optional<TaskInbox> inbox;
+    private final TaskCounters counters = new TaskCounters();
+    private final PreviewCapture preview = new PreviewCapture();
+    private final List<Sink> sinks = new ArrayList<>();
+    private final long startedAtMillis = System.currentTimeMillis();
+    private volatile boolean cancelled;
+    private volatile TaskState state = TaskState.STARTING;
+
+    public Task(
+            TaskWiring wiring,
+            BufferAllocator workerAllocator,
+            DuckDbDatabase database,
+            FlightClientPool clients,
+            TaskEvents events) {
+        this.wiring = wiring;
+        this.allocator = workerAllocator.newChildAllocator("task-" + wiring.key(), 0, Long.MAX_VALUE);
+        this.database = database;
+        this.clients = clients;
+        this.events = events;
+        this.inbox = wiring.source().isPresent() ? Optional.empty() : Optional.of(new TaskInbox(wiring.upstreams()));
+    }
+
+    public TaskWiring wiring() {
+        return wiring;
+    }
+
+    public TaskCounters counters() {
+        return counters;
+    }
+
+    public TaskState state() {
+        return state;
+    }
+
+    public long startedAtMillis() {
+        return startedAtMillis;
+    }
+
+    /** The inbox upstream streams feed; empty for the source task. */
+    public Optional<TaskInbox> inbox() {
+        return inbox;
+    }
+
+    /** Stops the task soon; staged output is dropped. */
+    public void cancel() {
+        cancelled = true;
+        inbox.ifPresent(TaskInbox::close);
+    }
+
+    @Override
+    public void run() {
+        Thread.currentThread().setName("task-" + wiring.key());
+        setState(TaskState.RUNNING, Optional.empty());
+        try (DuckDbSession session = database.openSession(allocator);
+                DownstreamRouter router = new DownstreamRouter(
+                        wiring.downstream(), wiring.downstreamPartitionBy(), wiring.key().index(), clients, allocator,
+                        () -> cancelled)) {
+            for (var sinkSpec : wiring.sinks()) {
+                sinks.add(Sinks.forSpec(sinkSpec, database, allocator, wiring.key().epoch(), wiring.key().index(),
+                        wiring.parallelism()));
+            }
+            DuckDbSession.BatchConsumer emit = batch -> emit(batch, router);
+            Schema output = wiring.source().isPresent()
+                    ? session.query(SourceSql.of(wiring.source().get()), wiring.batchRows(), emit).schema()
+                    : runStage(session, emit);
+            router.complete(output);
+            for (Sink sink : sinks) {
+                sink.finish(output);
+            }
+            setState(TaskState.FINISHED, Optional.empty());
+        } catch (Throwable failure) {
+            abortSinks();
+            if (cancelled) {
+                setState(TaskState.CANCELLED, Optional.empty());
+            } else {
+                log.warn("{} of pipeline '{}' failed", wiring.label(), wiring.key().pipeline(), failure);
+                setState(TaskState.FAILED, Optional.of(describe(failure)));
+            }
+        } finally {
+            inbox.ifPresent(TaskInbox::close);
+            closeAllocator();
+        }
+    }
+
+    private Schema runStage(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
+        var spec = wiring.transform().orElseThrow();
+        DuckDbSqlTransform transform =
+                new DuckDbSqlTransform(session, allocator, spec.sql(), spec.mode(), wiring.batchRows());
+        TaskInbox input = inbox.orElseThrow();
+        while (true) {
+            Optional<VectorSchemaRoot> next = input.take();
+            if (next.isEmpty()) {
+                break;
+            }
+            try (VectorSchemaRoot batch = next.get()) {
+                counters.countIn(batch);
+                transform.accept(batch, emit);
+            }
+            if (cancelled) {
+                throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
+            }
+        }
+        return transform.finish(input.schema().orElse(null), emit);
+    }
+
+    private void emit(VectorSchemaRoot batch, DownstreamRouter router) throws Exception {
+        if (cancelled) {
+            throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
+        }
+        counters.countOut(batch);
+        if (wiring.isLastStage()) {
+            preview.capture(batch);
+        }
+        for (Sink sink : sinks) {
+            sink.write(batch);
+        }
+        router.route(batch);
+    }
+
+    /** Moves staged sink output into place; called once the whole pipeline finished. */
+    public void commit() {
+        try {
+            for (Sink sink : sinks) {
+                sink.commit();
+            }
+            setState(TaskState.COMMITTED, Optional.empty());
+        } catch (Exception e) {
+            setState(TaskState.FAILED, Optional.of(wiring.label() + " could not commit its output: " + e.getMessage()));
+        } finally {
+            closeSinks();
+        }
+    }
+
+    /** Drops staged output and frees the sinks (pipeline failed or cancelled after this task finished). */
+    public void abort() {
+        abortSinks();
+        if (state == TaskState.FINISHED) {
+            setState(TaskState.CANCELLED, Optional.empty());
+        }
+    }
+
+    private void abortSinks() {
+        sinks.forEach(Sink::abort);
+        closeSinks();
+    }
+
+    private void closeSinks() {
+        sinks.forEach(Sink::close);
+        sinks.clear();
+    }
+
+    private synchronized void setState(TaskState newState, Optional<String> error) {
+        state = newState;
+        Optional<ResultPreview> result = newState == TaskState.FINISHED && wiring.isLastStage()
+                ? Optional.of(preview.preview())
+                : Optional.empty();
+        events.stateChanged(this, newState, error, result);
+    }
+
+    private String describe(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        return wiring.label() + " failed: " + message.strip();
+    }
+
+    private void closeAllocator() {
+        long leaked = allocator.getAllocatedMemory();
+        try {
+            AutoCloseables.close(allocator);
+        } catch (Exception e) {
+            log.error("{} of pipeline '{}' leaked {} bytes of Arrow memory", wiring.label(), wiring.key().pipeline(),
+                    leaked, e);
+        }
+    }
+}

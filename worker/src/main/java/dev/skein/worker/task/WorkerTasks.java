@@ -1,0 +1,202 @@
+package dev.skein.worker.task;
+
+import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.PlanListener;
+import dev.skein.cluster.TaskPlacement;
+import dev.skein.cluster.TaskState;
+import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.SpecParser;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.flight.FlightClientPool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tasks of this worker: starts them when a plan assigns them here, commits or stops them as
+ * the plan's state moves, and lets incoming exchanges find their task. Plan changes are applied
+ * one at a time on a dedicated thread (never on Curator's event thread). Thread-safe.
+ */
+public final class WorkerTasks implements PlanListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerTasks.class);
+
+    private final String workerId;
+    private final BufferAllocator allocator;
+    private final DuckDbDatabase database;
+    private final FlightClientPool clients;
+    private final TaskEvents events;
+    private final Map<TaskKey, CompletableFuture<Task>> tasks = new ConcurrentHashMap<>();
+    private final Map<String, Long> latestEpoch = new ConcurrentHashMap<>();
+    private final ExecutorService planThread = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "plans"));
+    private final ExecutorService taskThreads = Executors.newCachedThreadPool(runnable -> daemon(runnable, "task"));
+
+    public WorkerTasks(
+            String workerId, BufferAllocator allocator, DuckDbDatabase database, FlightClientPool clients,
+            TaskEvents events) {
+        this.workerId = workerId;
+        this.allocator = allocator;
+        this.database = database;
+        this.clients = clients;
+        this.events = events;
+    }
+
+    @Override
+    public void planChanged(PipelinePlan plan) {
+        planThread.execute(() -> {
+            try {
+                apply(plan);
+            } catch (RuntimeException e) {
+                log.error("cannot apply plan of '{}' epoch {}", plan.pipeline(), plan.epoch(), e);
+            }
+        });
+    }
+
+    @Override
+    public void planDeleted(String pipeline) {
+        planThread.execute(() -> stopPipeline(pipeline, Long.MAX_VALUE));
+    }
+
+    private void apply(PipelinePlan plan) {
+        latestEpoch.merge(plan.pipeline(), plan.epoch(), Math::max);
+        stopPipeline(plan.pipeline(), plan.epoch());
+        switch (plan.state()) {
+            case RUNNING -> start(plan);
+            case COMMITTING -> forEachTask(plan, Task::commit, TaskState.FINISHED);
+            case SUCCEEDED -> forget(plan.pipeline(), Long.MAX_VALUE);
+            case FAILED, CANCELLED -> stopPipeline(plan.pipeline(), Long.MAX_VALUE);
+        }
+    }
+
+    private void start(PipelinePlan plan) {
+        List<TaskPlacement> mine = plan.tasks().stream()
+                .filter(task -> task.workerId().equals(workerId))
+                .toList();
+        if (mine.isEmpty()) {
+            return;
+        }
+        PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
+        for (TaskPlacement placement : mine) {
+            TaskWiring wiring = TaskWirings.of(plan, spec, placement);
+            CompletableFuture<Task> slot = slot(wiring.key());
+            if (slot.isDone()) {
+                continue;
+            }
+            Task task = new Task(wiring, allocator, database, clients, events);
+            slot.complete(task);
+            taskThreads.execute(task);
+        }
+    }
+
+    private void forEachTask(PipelinePlan plan, java.util.function.Consumer<Task> action, TaskState inState) {
+        for (CompletableFuture<Task> slot : tasks.values()) {
+            Task task = slot.getNow(null);
+            if (task != null
+                    && task.wiring().key().pipeline().equals(plan.pipeline())
+                    && task.wiring().key().epoch() == plan.epoch()
+                    && task.state() == inState) {
+                action.accept(task);
+            }
+        }
+    }
+
+    /** Cancels (or aborts, if finished) the pipeline's tasks of epochs before {@code belowEpoch}. */
+    private void stopPipeline(String pipeline, long belowEpoch) {
+        for (CompletableFuture<Task> slot : tasks.values()) {
+            Task task = slot.getNow(null);
+            if (task == null
+                    || !task.wiring().key().pipeline().equals(pipeline)
+                    || task.wiring().key().epoch() >= belowEpoch) {
+                continue;
+            }
+            if (task.state() == TaskState.FINISHED) {
+                task.abort();
+            } else if (!task.state().isTerminal()) {
+                task.cancel();
+            }
+        }
+        forget(pipeline, belowEpoch);
+    }
+
+    private void forget(String pipeline, long belowEpoch) {
+        tasks.entrySet().removeIf(entry -> {
+            TaskKey key = entry.getKey();
+            if (!key.pipeline().equals(pipeline) || key.epoch() >= belowEpoch) {
+                return false;
+            }
+            entry.getValue().completeExceptionally(
+                    new SkeinException(ErrorCode.CANCELLED, "task " + key + " is no longer running"));
+            return true;
+        });
+    }
+
+    private CompletableFuture<Task> slot(TaskKey key) {
+        return tasks.computeIfAbsent(key, ignored -> new CompletableFuture<>());
+    }
+
+    /**
+     * The task an incoming exchange is for, waiting up to {@code timeout} for its plan to arrive.
+     *
+     * @throws SkeinException STALE_EPOCH for an epoch older than this worker's latest plan,
+     *     NOT_FOUND when the task does not show up in time
+     */
+    public Task awaitTask(TaskKey key, Duration timeout) {
+        long latest = latestEpoch.getOrDefault(key.pipeline(), 0L);
+        if (key.epoch() < latest) {
+            throw new SkeinException(ErrorCode.STALE_EPOCH,
+                    "task " + key + " belongs to epoch " + key.epoch() + " but pipeline '" + key.pipeline()
+                            + "' is at epoch " + latest);
+        }
+        try {
+            return slot(key).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            tasks.remove(key, tasks.get(key));
+            throw new SkeinException(ErrorCode.NOT_FOUND, "task " + key + " is not planned on worker '" + workerId + "'");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SkeinException skein
+                    ? skein
+                    : new SkeinException(ErrorCode.INTERNAL, "task " + key + " failed to start", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkeinException(ErrorCode.CANCELLED, "interrupted while waiting for task " + key);
+        }
+    }
+
+    /** The tasks currently known, for status reports and health checks. */
+    public List<Task> tasks() {
+        return tasks.values().stream().map(slot -> slot.getNow(null)).filter(task -> task != null).toList();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        planThread.shutdownNow();
+        tasks().forEach(Task::cancel);
+        taskThreads.shutdown();
+        if (!taskThreads.awaitTermination(10, TimeUnit.SECONDS)) {
+            log.warn("tasks still running 10 s after shutdown was asked: {}", tasks());
+        }
+        for (Task task : tasks()) {
+            task.abort();
+        }
+        tasks.clear();
+    }
+}
