@@ -8,6 +8,7 @@ import static java.util.Objects.requireNonNull;
  * @param location where the sink's list item starts
  */
 public record CountSinkSpec(Location location) implements SinkSpec {
+    /** Checks that no component is null. */
     public CountSinkSpec {
         requireNonNull(location, "location is null");
     }

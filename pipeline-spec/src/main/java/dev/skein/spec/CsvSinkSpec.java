@@ -10,6 +10,7 @@ import static java.util.Objects.requireNonNull;
  * @param location where the sink's list item starts
  */
 public record CsvSinkSpec(String path, Location location) implements SinkSpec {
+    /** Checks that no component is null. */
     public CsvSinkSpec {
         requireNonNull(path, "path is null");
         requireNonNull(location, "location is null");

@@ -13,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record CsvSourceSpec(String path, Location pathLocation, int batchRows, Location location)
         implements SourceSpec {
+    /** Checks that no component is null. */
     public CsvSourceSpec {
         requireNonNull(path, "path is null");
         requireNonNull(pathLocation, "pathLocation is null");

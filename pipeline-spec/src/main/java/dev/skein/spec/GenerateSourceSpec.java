@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record GenerateSourceSpec(String sql, Location sqlLocation, int batchRows, Location location)
         implements SourceSpec {
+    /** Checks that no component is null. */
     public GenerateSourceSpec {
         requireNonNull(sql, "sql is null");
         requireNonNull(sqlLocation, "sqlLocation is null");

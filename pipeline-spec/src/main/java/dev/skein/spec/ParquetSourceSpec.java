@@ -13,6 +13,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record ParquetSourceSpec(String path, Location pathLocation, int batchRows, Location location)
         implements SourceSpec {
+    /** Checks that no component is null. */
     public ParquetSourceSpec {
         requireNonNull(path, "path is null");
         requireNonNull(pathLocation, "pathLocation is null");

@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * One instance per parse.
  */
 final class PipelineReader {
-    private static final List<String> KEYS = List.of("name", "source", "stages", "sinks");
+    static final List<String> KEYS = List.of("name", "source", "stages", "sinks");
 
     private final String file;
     private final Problems problems;

@@ -16,6 +16,7 @@ import java.util.Optional;
  */
 public record PipelineSpec(
         String name, SourceSpec source, List<StageSpec> stages, List<SinkSpec> sinks, String file) {
+    /** Checks that no component is null and copies the lists. */
     public PipelineSpec {
         requireNonNull(name, "name is null");
         requireNonNull(source, "source is null");

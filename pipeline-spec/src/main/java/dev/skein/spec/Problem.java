@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param message what is wrong, naming the object and quoting the value
  */
 public record Problem(String file, Location location, String message) {
+    /** Checks that no component is null. */
     public Problem {
         requireNonNull(file, "file is null");
         requireNonNull(location, "location is null");

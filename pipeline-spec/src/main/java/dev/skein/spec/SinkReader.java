@@ -12,8 +12,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code sinks:} list. */
 final class SinkReader {
-    private static final List<String> KEYS = List.of("type", "path");
-    private static final List<String> TYPES = List.of("parquet", "csv", "count");
+    static final List<String> KEYS = List.of("type", "path");
+    static final List<String> TYPES = List.of("parquet", "csv", "count");
     private static final List<String> PLANNED_TYPES = List.of("duckdb", "flight");
 
     private final Problems problems;

@@ -11,8 +11,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the {@code source:} mapping. */
 final class SourceReader {
-    private static final List<String> KEYS = List.of("type", "sql", "path", "batch-rows");
-    private static final List<String> TYPES = List.of("generate", "parquet", "csv");
+    static final List<String> KEYS = List.of("type", "sql", "path", "batch-rows");
+    static final List<String> TYPES = List.of("generate", "parquet", "csv");
     private static final List<String> PLANNED_TYPES = List.of("flight", "ingest");
     private static final List<String> GENERATE_KEYS = List.of("type", "sql", "batch-rows");
     private static final List<String> FILE_KEYS = List.of("type", "path", "batch-rows");

@@ -5,10 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
@@ -73,18 +75,19 @@ public final class SpecParser {
             text = Files.readString(yamlFile);
         } catch (NoSuchFileException e) {
             throw unreadable(file, "no such file");
+        } catch (AccessDeniedException e) {
+            throw unreadable(file, "cannot read file: permission denied");
         } catch (CharacterCodingException e) {
-            throw unreadable(file, "not valid UTF-8");
+            throw unreadable(file, "file is not valid UTF-8");
         } catch (IOException e) {
-            throw unreadable(file, String.valueOf(e.getMessage()));
+            throw unreadable(file, "cannot read file: " + decapitalize(String.valueOf(e.getMessage())));
         }
         Path parent = yamlFile.toAbsolutePath().getParent();
         return parse(file, text, parent != null ? parent : yamlFile.toAbsolutePath());
     }
 
-    private static InvalidSpecException unreadable(String file, String reason) {
-        return new InvalidSpecException(
-                List.of(new Problem(file, Location.START, "cannot read '" + file + "': " + reason)));
+    private static InvalidSpecException unreadable(String file, String message) {
+        return new InvalidSpecException(List.of(new Problem(file, Location.START, message)));
     }
 
     /** The document's root node, or empty for a file without one; a YAML syntax error is a problem. */
@@ -95,19 +98,27 @@ public final class SpecParser {
         } catch (MarkedYAMLException e) {
             problems.add(location(e.getProblemMark()), syntaxMessage(e));
         } catch (YAMLException e) {
-            problems.add(Location.START, String.valueOf(e.getMessage()));
+            // limits without a position, such as too many aliases (a "billion laughs" file)
+            problems.add(Location.START, decapitalize(String.valueOf(e.getMessage())));
         }
         return Optional.empty();
     }
 
     /** SnakeYAML's problem, with its context: {@code expected ... (while parsing ... at 2:4)}. */
     private static String syntaxMessage(MarkedYAMLException e) {
-        String problem = String.valueOf(e.getProblem()).replaceFirst("^but ", "");
+        String problem = e.getProblem() == null
+                ? decapitalize(String.valueOf(e.getMessage()))
+                : e.getProblem().replaceFirst("^but ", "");
         if (e.getContext() == null) {
             return problem;
         }
         Mark contextMark = e.getContextMark();
         return problem + " (" + e.getContext() + (contextMark == null ? "" : " at " + location(contextMark)) + ")";
+    }
+
+    /** Messages start lower-case, like the parser's own. */
+    private static String decapitalize(String message) {
+        return message.isEmpty() ? message : message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
     }
 
     private static Location location(Mark mark) {

@@ -11,6 +11,7 @@ import static java.util.Objects.requireNonNull;
  * @param mode per batch or once at end of input
  */
 public record SqlTransformSpec(String sql, Location sqlLocation, StageMode mode) implements TransformSpec {
+    /** Checks that no component is null. */
     public SqlTransformSpec {
         requireNonNull(sql, "sql is null");
         requireNonNull(sqlLocation, "sqlLocation is null");

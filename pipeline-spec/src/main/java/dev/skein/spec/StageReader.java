@@ -17,8 +17,8 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code stages:} list. */
 final class StageReader {
-    private static final List<String> KEYS = List.of("name", "sql", "mode", "parallelism", "partition-by");
-    private static final List<String> MODES =
+    static final List<String> KEYS = List.of("name", "sql", "mode", "parallelism", "partition-by");
+    static final List<String> MODES =
             Arrays.stream(StageMode.values()).map(StageMode::yamlName).toList();
 
     private final Problems problems;

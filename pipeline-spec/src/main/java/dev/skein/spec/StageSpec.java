@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record StageSpec(
         String name, Location location, TransformSpec transform, int parallelism, List<String> partitionBy) {
+    /** Checks that no component is null and that parallelism is at least 1; copies the list. */
     public StageSpec {
         requireNonNull(name, "name is null");
         requireNonNull(location, "location is null");

@@ -2,6 +2,7 @@ package dev.skein.spec;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -44,13 +45,26 @@ final class YamlValues {
         if (isNull(node)) {
             return "an empty value";
         }
-        String text = ((ScalarNode) node).getValue();
+        String text = visible(((ScalarNode) node).getValue());
         int newline = text.indexOf('\n');
         if (newline >= 0 || text.length() > MAX_QUOTED_LENGTH) {
             int end = Math.min(newline >= 0 ? newline : text.length(), MAX_QUOTED_LENGTH);
             return "'" + text.substring(0, end) + "...'";
         }
         return "'" + text + "'";
+    }
+
+    /** The text with control characters other than newline shown as {@code \\uXXXX}. */
+    private static String visible(String text) {
+        StringBuilder visible = new StringBuilder(text.length());
+        text.chars().forEach(c -> {
+            if (Character.isISOControl(c) && c != '\n') {
+                visible.append(String.format(Locale.ROOT, "\\u%04x", c));
+            } else {
+                visible.append((char) c);
+            }
+        });
+        return visible.toString();
     }
 
     /** Any non-null scalar, as written. */

@@ -175,12 +175,12 @@ class TestSpecParser {
         Path binary = directory.resolve("binary.yaml");
         Files.write(binary, new byte[] {'a', ':', ' ', (byte) 0xff, (byte) 0xfe});
 
-        assertThat(catchThrowableOfType(InvalidSpecException.class, () -> SpecParser.parse(missing)).problems())
-                .containsExactly(new Problem(
-                        missing.toString(), Location.START, "cannot read '" + missing + "': no such file"));
-        assertThat(catchThrowableOfType(InvalidSpecException.class, () -> SpecParser.parse(binary)).problems())
-                .containsExactly(new Problem(
-                        binary.toString(), Location.START, "cannot read '" + binary + "': not valid UTF-8"));
+        assertThat(catchThrowableOfType(InvalidSpecException.class, () -> SpecParser.parse(missing)).getMessage())
+                .isEqualTo(missing + ":1:1: error: no such file");
+        assertThat(catchThrowableOfType(InvalidSpecException.class, () -> SpecParser.parse(binary)).getMessage())
+                .isEqualTo(binary + ":1:1: error: file is not valid UTF-8");
+        assertThat(catchThrowableOfType(InvalidSpecException.class, () -> SpecParser.parse(directory)).getMessage())
+                .isEqualTo(directory + ":1:1: error: cannot read file: is a directory");
     }
 
     /** The W1 example, copied from DESIGN.md. */

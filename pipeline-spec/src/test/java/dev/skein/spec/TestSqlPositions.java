@@ -89,7 +89,7 @@ class TestSqlPositions {
                     -- an empty first line, and an empty line inside
                 stages:
                   - name: single-quoted
-                    sql: &shared 'SELECT ''a'' AS x FROM input'
+                    sql: &shared 'SELECT "a" AS x FROM input'
                   - name: double-quoted
                     sql: !!str "SELECT * FROM input"
                   - name: aliased
@@ -119,9 +119,9 @@ class TestSqlPositions {
                         new Location(12, 19),
                         new Location(14, 17),
                         new Location(12, 19),
-                        new Location(18, 7),
-                        new Location(22, 7));
-        for (StageSpec stage : spec.stages().subList(1, spec.stages().size())) {
+                        new Location(19, 7),
+                        new Location(23, 7));
+        for (StageSpec stage : spec.stages()) {
             SqlTransformSpec transform = (SqlTransformSpec) stage.transform();
             assertMapsEveryCharacter(yaml, transform.sql(), transform.sqlLocation());
         }

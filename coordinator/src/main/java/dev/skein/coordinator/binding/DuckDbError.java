@@ -24,8 +24,8 @@ record DuckDbError(String headline, Optional<SqlPosition> position) {
     private static final String CUT = "...";
     private static final Pattern MISSING_COLUMN =
             Pattern.compile("Binder Error: Referenced column \"(.+)\" not found in FROM clause!");
-    private static final Pattern MISSING_INPUT_COLUMN =
-            Pattern.compile("Binder Error: Table \"input\" does not have a column named \"(.+)\"", Pattern.CASE_INSENSITIVE);
+    private static final Pattern MISSING_INPUT_COLUMN = Pattern.compile(
+            "Binder Error: Table \"input\" does not have a column named \"(.+)\"", Pattern.CASE_INSENSITIVE);
 
     DuckDbError {
         requireNonNull(headline, "headline is null");
@@ -56,7 +56,7 @@ record DuckDbError(String headline, Optional<SqlPosition> position) {
 
     /** Takes apart {@code message}, an error DuckDB raised for {@code sql}. */
     static DuckDbError parse(String message, String sql) {
-        String trimmed = message.strip();
+        String trimmed = repairSupplementary(message).strip();
         int newline = trimmed.indexOf('\n');
         String headline = (newline < 0 ? trimmed : trimmed.substring(0, newline)).strip();
         Matcher matcher = LINE_CONTEXT.matcher(trimmed);
@@ -76,29 +76,55 @@ record DuckDbError(String headline, Optional<SqlPosition> position) {
             return Optional.empty();
         }
         String text = lines.get(line - 1);
-        for (boolean cutStart : new boolean[] {false, true}) {
-            for (boolean cutEnd : new boolean[] {false, true}) {
-                String body = shown;
-                if (cutStart) {
-                    if (!body.startsWith(CUT)) {
-                        continue;
-                    }
-                    body = body.substring(CUT.length());
-                }
-                if (cutEnd) {
-                    if (!body.endsWith(CUT)) {
-                        continue;
-                    }
-                    body = body.substring(0, body.length() - CUT.length());
-                }
-                int start = cutStart ? text.indexOf(body) : (text.startsWith(body) ? 0 : -1);
-                int cells = caretCells - (cutStart ? CUT.length() : 0);
-                if (start >= 0 && cells >= 0) {
-                    return Optional.of(new SqlPosition(line, column(text, start, cells)));
+        if (!shown.startsWith(CUT) || text.startsWith(CUT)) {
+            return Optional.of(new SqlPosition(line, column(text, 0, caretCells)));
+        }
+        String body = shown.substring(CUT.length());
+        if (body.endsWith(CUT) && !text.contains(body)) {
+            body = body.substring(0, body.length() - CUT.length());
+        }
+        int start = text.indexOf(body);
+        int cells = caretCells - CUT.length();
+        if (start < 0 || cells < 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new SqlPosition(line, column(text, start, cells)));
+    }
+
+    /**
+     * Undoes how the JDBC driver garbles characters outside the Basic Multilingual Plane (it hands
+     * their four UTF-8 bytes to Java as four characters U+0080..U+00FF), so that messages quote the
+     * user's text and shown lines match it.
+     */
+    private static String repairSupplementary(String message) {
+        StringBuilder repaired = new StringBuilder(message.length());
+        int i = 0;
+        while (i < message.length()) {
+            char c = message.charAt(i);
+            if (c >= 0xF0 && c <= 0xF4 && i + 3 < message.length() && continuation(message, i + 1, 3)) {
+                int codePoint = ((c & 0x07) << 18)
+                        | ((message.charAt(i + 1) & 0x3F) << 12)
+                        | ((message.charAt(i + 2) & 0x3F) << 6)
+                        | (message.charAt(i + 3) & 0x3F);
+                if (Character.isSupplementaryCodePoint(codePoint) && Character.isValidCodePoint(codePoint)) {
+                    repaired.appendCodePoint(codePoint);
+                    i += 4;
+                    continue;
                 }
             }
+            repaired.append(c);
+            i++;
         }
-        return Optional.empty();
+        return repaired.toString();
+    }
+
+    private static boolean continuation(String text, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            if (text.charAt(i) < 0x80 || text.charAt(i) > 0xBF) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The 1-based code point column in {@code text} that is {@code cells} display cells after {@code start}. */

@@ -84,7 +84,9 @@ final class PipelineBinding {
         try {
             return checkedColumns("source", duckDb.describe(query).columns(), pathLocation);
         } catch (SQLException e) {
-            report(pathLocation, "source: " + DuckDbError.parse(messageOf(e), query).headline());
+            report(
+                    pathLocation,
+                    "source: " + DuckDbError.parse(messageOf(e), query).headline());
             return Optional.empty();
         }
     }
@@ -96,8 +98,9 @@ final class PipelineBinding {
                 duckDb.replaceInput(upstream.columns());
             } catch (SQLException e) {
                 String headline = DuckDbError.parse(messageOf(e), "").headline();
-                report(sql.sqlLocation(), subject + ": cannot give DuckDB the columns of " + upstream.description()
-                        + ": " + headline);
+                report(
+                        sql.sqlLocation(),
+                        subject + ": cannot give DuckDB the columns of " + upstream.description() + ": " + headline);
                 return Optional.empty();
             }
             return bindQuery(subject, sql.sql(), sql.sqlLocation(), Optional.of(upstream));
@@ -108,8 +111,10 @@ final class PipelineBinding {
     private void checkPartitionBy(StageSpec stage, Upstream upstream) {
         for (String column : stage.partitionBy()) {
             if (!upstream.produces(column)) {
-                report(stage.location(), "stage '" + stage.name() + "' partitions by column '" + column + "'"
-                        + upstream.lacking(column));
+                report(
+                        stage.location(),
+                        "stage '" + stage.name() + "' partitions by column '" + column + "'"
+                                + upstream.lacking(column));
             }
         }
     }
@@ -170,11 +175,14 @@ final class PipelineBinding {
                 .map(position -> SqlPositions.locate(sqlLocation, sql, position.line(), position.column()))
                 .orElse(sqlLocation);
         // a column missing from a CTE or subquery, not from input, keeps DuckDB's own words
-        Optional<String> missing = upstream.flatMap(
-                input -> error.missingColumn().filter(column -> !producesIgnoringCase(input, column)));
+        Optional<String> missing =
+                upstream.flatMap(input -> error.missingColumn().filter(column -> !producesIgnoringCase(input, column)));
         if (missing.isPresent()) {
             String column = missing.get();
-            report(location, subject + " reads column '" + column + "'" + upstream.orElseThrow().lacking(column));
+            report(
+                    location,
+                    subject + " reads column '" + column + "'"
+                            + upstream.orElseThrow().lacking(column));
         } else {
             report(location, subject + ": " + error.headline());
         }
@@ -185,8 +193,10 @@ final class PipelineBinding {
         Set<String> seen = new HashSet<>();
         for (BoundColumn column : columns) {
             if (!seen.add(column.name().toLowerCase(Locale.ROOT))) {
-                report(location, subject + ": output column '" + column.name()
-                        + "' appears more than once; names must be unique, ignoring case");
+                report(
+                        location,
+                        subject + ": output column '" + column.name()
+                                + "' appears more than once; names must be unique, ignoring case");
                 return Optional.empty();
             }
         }
@@ -194,7 +204,8 @@ final class PipelineBinding {
     }
 
     private static boolean producesIgnoringCase(Upstream upstream, String column) {
-        return upstream.columns().stream().anyMatch(candidate -> candidate.name().equalsIgnoreCase(column));
+        return upstream.columns().stream()
+                .anyMatch(candidate -> candidate.name().equalsIgnoreCase(column));
     }
 
     private static String article(String word) {

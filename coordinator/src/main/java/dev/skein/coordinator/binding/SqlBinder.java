@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
 import java.sql.SQLException;
 
 /**
@@ -11,6 +13,30 @@ import java.sql.SQLException;
  * stage's SQL against an empty {@code input} holding exactly its upstream's columns. Used by the
  * coordinator on submit and by {@code skein validate}, so both reject the same pipelines with the
  * same {@code file:line:col} problems.
+ *
+ * <p>Problems, each at the file position shown ({@code <sql>} is where the SQL text starts,
+ * {@code <caret>} where DuckDB's caret points inside it, mapped through {@link
+ * dev.skein.spec.SqlPositions}):
+ *
+ * <ul>
+ *   <li>{@code <caret>}: {@code stage 'filter' reads column 'valu', which the source does not
+ *       produce; did you mean 'value'?} (a column missing from {@code input}, unqualified or as
+ *       {@code input.valu}; the upstream is {@code the source} or {@code upstream stage 'x'};
+ *       with nothing close the tail is {@code ; it produces: id, category, value})
+ *   <li>{@code <caret>}, or {@code <sql>} without one: {@code stage 'filter': <DuckDB's first
+ *       message line>}, e.g. {@code stage 'filter': Parser Error: syntax error at or near "value"};
+ *       for the source query {@code source: <DuckDB's first message line>}
+ *   <li>the {@code path:} value: {@code source: IO Error: No files found that match the pattern
+ *       "/abs/missing.parquet"} (any DuckDB error reading a parquet or csv source)
+ *   <li>the stage's list item: {@code stage 'enrich' partitions by column 'categry', which upstream
+ *       stage 'filter' does not produce; did you mean 'category'?} (names match exactly, as Arrow
+ *       fields do)
+ *   <li>{@code <sql>}: {@code stage 'x': sql must be a single query, but it holds 2 statements};
+ *       {@code stage 'x': sql must be a read-only query (SELECT, FROM, VALUES or WITH ... SELECT),
+ *       not an INSERT statement}; {@code stage 'x': sql is empty}; {@code stage 'x': sql must not
+ *       have parameters ('?' or '$1'): nothing fills them}; {@code stage 'x': output column 'a'
+ *       appears more than once; names must be unique, ignoring case} (the same with {@code source:})
+ * </ul>
  *
  * <p>Holds one in-memory DuckDB connection (one thread, small memory limit). Thread-safe: calls
  * are serialized on this object.
@@ -28,13 +54,14 @@ public final class SqlBinder implements AutoCloseable {
     /**
      * Opens the in-memory DuckDB; close the binder to release it.
      *
-     * @throws IllegalStateException if DuckDB cannot start
+     * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB cannot start
      */
     public static SqlBinder open() {
         try {
             return new SqlBinder(InMemoryDuckDb.open());
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot open an in-memory DuckDB to bind SQL: " + e.getMessage(), e);
+            throw new SkeinException(
+                    ErrorCode.INTERNAL, "cannot open an in-memory DuckDB to bind SQL: " + e.getMessage(), e);
         }
     }
 
@@ -44,8 +71,9 @@ public final class SqlBinder implements AutoCloseable {
      *
      * @return the columns along every edge
      * @throws InvalidSpecException with every problem found, sorted by location
-     * @throws IllegalStateException if the binder is closed, or DuckDB fails on something other
-     *     than the pipeline's SQL
+     * @throws IllegalStateException if the binder is closed
+     * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB fails on something other than
+     *     the pipeline's SQL
      */
     public synchronized BoundPipeline bind(PipelineSpec spec) {
         requireNonNull(spec, "spec is null");
@@ -55,8 +83,10 @@ public final class SqlBinder implements AutoCloseable {
         try {
             return new PipelineBinding(duckDb, spec).bind();
         } catch (SQLException e) {
-            throw new IllegalStateException("DuckDB failed while binding pipeline '" + spec.name() + "': "
-                    + e.getMessage(), e);
+            throw new SkeinException(
+                    ErrorCode.INTERNAL,
+                    "DuckDB failed while binding pipeline '" + spec.name() + "': " + e.getMessage(),
+                    e);
         }
     }
 
@@ -70,7 +100,7 @@ public final class SqlBinder implements AutoCloseable {
         try {
             duckDb.close();
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot close the SQL binder's DuckDB: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot close the SQL binder's DuckDB: " + e.getMessage(), e);
         }
     }
 }

@@ -3,9 +3,7 @@ package dev.skein.coordinator.binding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
-import dev.skein.spec.Problem;
 import dev.skein.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TestSqlBinder {
-    private static final String W1 = """
+    private static final String W1 =
+            """
             name: w1
             source:
               type: generate
@@ -43,7 +42,8 @@ class TestSqlBinder {
             """;
 
     /** A generate source on lines 2-4 producing id BIGINT, category VARCHAR, value DOUBLE; stages follow on line 6. */
-    private static final String SOURCE = """
+    private static final String SOURCE =
+            """
             name: p
             source:
               type: generate
@@ -98,12 +98,15 @@ class TestSqlBinder {
 
     @Test
     void keepsDuckDbTypeNamesOfDecimalsListsAndStructs() {
-        BoundPipeline bound = binder.bind(parse(SOURCE + """
+        BoundPipeline bound = binder.bind(
+                parse(
+                        withSource(
+                                """
                   - name: shape
                     sql: >-
                       SELECT value::DECIMAL(18,3) AS amount, [id, id]::INTEGER[] AS pair,
                       {'k': category} AS tagged, NULL AS nothing FROM input
-                """));
+                """)));
 
         assertThat(bound.outputOf("shape"))
                 .containsExactly(
@@ -115,25 +118,29 @@ class TestSqlBinder {
 
     @Test
     void pointsAtAMisspelledColumnInABlockScalar() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: |
                       SELECT *
                       FROM input
                       WHERE valu >= 25.0
-                """,
+                """),
                 "p.yaml:10:13: error: stage 'filter' reads column 'valu', which the source does not produce;"
                         + " did you mean 'value'?");
     }
 
     @Test
     void namesTheUpstreamStageAndItsColumnsWhenNothingIsClose() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: SELECT id, category FROM input
                   - name: enrich
                     sql: SELECT id, input.value FROM input
-                """,
+                """),
                 "p.yaml:9:21: error: stage 'enrich' reads column 'value', which upstream stage 'filter' does not"
                         + " produce; it produces: id, category");
     }
@@ -141,10 +148,13 @@ class TestSqlBinder {
     @Test
     void pointsIntoTheShownPartOfALongLine() {
         String padding = "category <> 'a long literal to push the error far to the right of the line' AND ";
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: SELECT * FROM input WHERE %s%svalu > 1 AND category <> 'and more text after it, also long'
-                """.formatted(padding, padding),
+                """
+                                .formatted(padding, padding)),
                 "p.yaml:7:%d: error: stage 'filter' reads column 'valu', which the source does not produce;"
                                 .formatted(36 + 2 * padding.length())
                         + " did you mean 'value'?");
@@ -152,45 +162,54 @@ class TestSqlBinder {
 
     @Test
     void reportsSyntaxErrorsAtTheOffendingToken() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: SELECT * FROM input WHER value > 1
-                """,
+                """),
                 "p.yaml:7:35: error: stage 'filter': Parser Error: syntax error at or near \"value\"");
     }
 
     @Test
     void quotesOtherDuckDbErrorsWithTheirPosition() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: |
                       SELECT id,
                              nosuchfn(value) AS v FROM input
-                """,
-                "p.yaml:9:14: error: stage 'filter': Catalog Error: Scalar Function with name nosuchfn does not exist!");
+                """),
+                "p.yaml:9:14: error: stage 'filter': Catalog Error: Scalar Function with name nosuchfn does not"
+                        + " exist!");
     }
 
     @Test
     void reportsAPartitionColumnTheUpstreamStageDoesNotProduce() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: SELECT * FROM input WHERE value >= 2.5
                   - name: enrich
                     sql: SELECT * FROM input
                     partition-by: [categry]
-                """,
+                """),
                 "p.yaml:8:5: error: stage 'enrich' partitions by column 'categry', which upstream stage 'filter'"
                         + " does not produce; did you mean 'category'?");
     }
 
     @Test
     void rejectsStatementsThatAreNotQueries() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: load
                     sql: INSERT INTO input VALUES (1, 'c1', 2.0)
                   - name: copy
                     sql: WITH t AS (SELECT 1) INSERT INTO input SELECT * FROM t
-                """,
+                """),
                 "p.yaml:7:10: error: stage 'load': sql must be a read-only query (SELECT, FROM, VALUES or WITH ..."
                         + " SELECT), not an INSERT statement");
     }
@@ -198,17 +217,22 @@ class TestSqlBinder {
     @Test
     void rejectsSeveralStatementsWithoutRunningAny() {
         Path leak = directory.resolve("leak.csv");
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: SELECT * FROM input; COPY (SELECT 42) TO '%s'
-                """.formatted(leak),
+                """
+                                .formatted(leak)),
                 "p.yaml:7:10: error: stage 'filter': sql must be a single query, but it holds 2 statements");
         assertThat(leak).doesNotExist();
     }
 
     @Test
     void skipsStagesAfterOneThatFailsAndReportsEveryOtherProblemInFileOrder() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     partition-by: [kategory, id]
                     sql: |
@@ -216,7 +240,7 @@ class TestSqlBinder {
                       FROM input WHERE id > ?
                   - name: broken
                     sql: SELECT * FROM nowhere
-                """,
+                """),
                 "p.yaml:6:5: error: stage 'filter' partitions by column 'kategory', which the source does not"
                         + " produce; did you mean 'category'?",
                 "p.yaml:9:7: error: stage 'filter': sql must not have parameters ('?' or '$1'): nothing fills them");
@@ -226,7 +250,8 @@ class TestSqlBinder {
     void showsASourceNoInputLeftOverFromAnEarlierPipeline() {
         binder.bind(parse(W1));
 
-        assertProblems("""
+        assertProblems(
+                """
                 name: p
                 source:
                   type: generate
@@ -240,20 +265,24 @@ class TestSqlBinder {
 
     @Test
     void rejectsOutputColumnsWhoseNamesCollide() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: upper
                     sql: SELECT *, upper(category) AS Category FROM input
-                """,
+                """),
                 "p.yaml:7:10: error: stage 'upper': output column 'Category' appears more than once; names must be"
                         + " unique, ignoring case");
     }
 
     @Test
     void rejectsSqlWithOnlyAComment() {
-        assertProblems(SOURCE + """
+        assertProblems(
+                withSource(
+                        """
                   - name: filter
                     sql: "-- nothing to see"
-                """,
+                """),
                 "p.yaml:7:11: error: stage 'filter': sql is empty");
     }
 
@@ -267,12 +296,12 @@ class TestSqlBinder {
                 .hasMessage("the SQL binder is closed");
     }
 
+    private static String withSource(String stages) {
+        return SOURCE + stages;
+    }
+
     private void assertProblems(String yaml, String... expected) {
-        PipelineSpec spec = parse(yaml);
-        assertThatThrownBy(() -> binder.bind(spec))
-                .isInstanceOfSatisfying(InvalidSpecException.class, e -> assertThat(e.problems())
-                        .extracting(Problem::toString)
-                        .containsExactly(expected));
+        TestingProblems.assertBindingFails(binder, parse(yaml), expected);
     }
 
     private PipelineSpec parse(String yaml) {

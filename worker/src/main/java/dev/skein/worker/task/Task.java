@@ -188,7 +188,7 @@ public final class Task implements Runnable {
 
     private synchronized void setState(TaskState newState, Optional<String> error) {
         state = newState;
-        Optional<ResultPreview> result = newState == TaskState.FINISHED && wiring.isLastStage()
+        Optional<ResultPreview> result = (newState == TaskState.FINISHED || newState == TaskState.COMMITTED) && wiring.isLastStage()
                 ? Optional.of(preview.preview())
                 : Optional.empty();
         events.stateChanged(this, newState, error, result);

@@ -1,0 +1,27 @@
+package dev.skein.cli;
+
+import dev.skein.cli.client.CoordinatorClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cancel", description = "Cancel a running pipeline; its staged output is dropped.")
+final class CancelCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "pipeline name")
+    String name;
+
+    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
+    String coordinator;
+
+    @Override
+    public Integer call() {
+        CoordinatorClient.ApiResponse response = new CoordinatorClient(coordinator).cancel(name);
+        if (!response.ok()) {
+            System.err.println("error: " + response.body().path("message").asText());
+            return Main.EXIT_FAILED;
+        }
+        System.out.println("pipeline '" + name + "' " + response.body().path("state").asText());
+        return Main.EXIT_OK;
+    }
+}

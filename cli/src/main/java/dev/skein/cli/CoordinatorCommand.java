@@ -1,0 +1,40 @@
+package dev.skein.cli;
+
+import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.coordinator.CoordinatorConfig;
+import dev.skein.coordinator.CoordinatorNode;
+import java.net.InetAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "coordinator", description = "Run a coordinator (REST API, planning, supervision).")
+final class CoordinatorCommand implements Callable<Integer> {
+    @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
+    String zookeeper;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "REST port (default ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "bind address (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--id", description = "participant id in the leader election (default: host name)")
+    String id;
+
+    @Override
+    public Integer call() throws Exception {
+        String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
+        CoordinatorNode node = CoordinatorNode.start(
+                new CoordinatorConfig(participant, bind, httpPort, ZkClusterConfig.of(zookeeper)));
+        System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return Main.EXIT_OK;
+    }
+}

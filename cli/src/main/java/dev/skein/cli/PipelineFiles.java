@@ -1,0 +1,51 @@
+package dev.skein.cli;
+
+import dev.skein.cli.client.CoordinatorClient;
+import dev.skein.cli.client.PipelineWatcher;
+import dev.skein.spec.InvalidSpecException;
+import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.Problem;
+import dev.skein.spec.SpecParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Submitting a pipeline file and following it to the end: shared by run, demo and submit. */
+final class PipelineFiles {
+    private PipelineFiles() {}
+
+    /**
+     * Submits {@code file}; with {@code follow}, prints progress to {@code err} and the summary to
+     * {@code out} and returns 0 only if the pipeline succeeded.
+     */
+    static int submit(CoordinatorClient client, Path file, boolean follow, PrintStream out, PrintStream err)
+            throws IOException {
+        if (!Files.isRegularFile(file)) {
+            err.println(file + ": error: no such file");
+            return Main.EXIT_USAGE;
+        }
+        String yaml = Files.readString(file);
+        PipelineSpec spec;
+        try {
+            spec = SpecParser.parse(file.toString(), yaml, file.toAbsolutePath().getParent());
+        } catch (InvalidSpecException e) {
+            e.problems().stream().map(Problem::toString).forEach(err::println);
+            return Main.EXIT_FAILED;
+        }
+        CoordinatorClient.ApiResponse response = client.submit(file, spec.name(), yaml);
+        if (!response.ok()) {
+            err.println("submit of '" + spec.name() + "' refused: " + response.body().path("message").asText());
+            response.body().path("problems").forEach(problem -> err.println(problem.asText()));
+            return Main.EXIT_FAILED;
+        }
+        err.println("submitted pipeline '" + spec.name() + "' (epoch " + response.body().path("epoch").asLong() + ")");
+        if (!follow) {
+            return Main.EXIT_OK;
+        }
+        JsonNode view = new PipelineWatcher(client, err).await(spec.name());
+        out.print(PipelineWatcher.summary(view));
+        return "SUCCEEDED".equals(view.path("state").asText()) ? Main.EXIT_OK : Main.EXIT_FAILED;
+    }
+}

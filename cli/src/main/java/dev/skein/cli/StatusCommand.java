@@ -1,0 +1,40 @@
+package dev.skein.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cli.client.CoordinatorClient;
+import dev.skein.cli.client.PipelineWatcher;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "status", description = "Show all pipelines, or one in detail.")
+final class StatusCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", arity = "0..1", description = "pipeline name")
+    String name;
+
+    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
+    String coordinator;
+
+    @Override
+    public Integer call() {
+        CoordinatorClient client = new CoordinatorClient(coordinator);
+        CoordinatorClient.ApiResponse response = name == null ? client.list() : client.get(name);
+        if (!response.ok()) {
+            System.err.println("error: " + response.body().path("message").asText());
+            return Main.EXIT_FAILED;
+        }
+        if (name != null) {
+            System.out.print(PipelineWatcher.summary(response.body()));
+            return Main.EXIT_OK;
+        }
+        System.out.printf(Locale.ROOT, "%-20s %-10s %6s %14s %10s%n", "pipeline", "state", "epoch", "source rows", "seconds");
+        for (JsonNode view : response.body()) {
+            System.out.printf(Locale.ROOT, "%-20s %-10s %6d %,14d %10.1f%n", view.path("name").asText(),
+                    view.path("state").asText(), view.path("epoch").asLong(), view.path("sourceRows").asLong(),
+                    view.path("elapsedMillis").asLong() / 1000.0);
+        }
+        return Main.EXIT_OK;
+    }
+}

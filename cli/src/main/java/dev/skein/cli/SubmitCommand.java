@@ -1,0 +1,25 @@
+package dev.skein.cli;
+
+import dev.skein.cli.client.CoordinatorClient;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "submit", description = "Submit a pipeline file to a coordinator.")
+final class SubmitCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "pipeline YAML")
+    Path file;
+
+    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
+    String coordinator;
+
+    @Option(names = "--wait", description = "follow the pipeline to its end and print the summary")
+    boolean await;
+
+    @Override
+    public Integer call() throws Exception {
+        return PipelineFiles.submit(new CoordinatorClient(coordinator), file, await, System.out, System.err);
+    }
+}

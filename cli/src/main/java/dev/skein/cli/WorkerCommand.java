@@ -1,0 +1,50 @@
+package dev.skein.cli;
+
+import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.worker.WorkerConfig;
+import dev.skein.worker.WorkerNode;
+import java.net.InetAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", description = "Run a worker (Flight server with an in-process DuckDB).")
+final class WorkerCommand implements Callable<Integer> {
+    @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
+    String zookeeper;
+
+    @Option(names = "--port", defaultValue = "8815", description = "Flight port, 0 for any free one (default ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "bind address (default ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--advertise-host", description = "host other nodes connect to (default: this host's name)")
+    String advertiseHost;
+
+    @Option(names = "--id", description = "worker id, unique among live workers (default: advertised host:port)")
+    String id;
+
+    @Option(names = "--duckdb-threads", defaultValue = "1", description = "DuckDB threads (default ${DEFAULT-VALUE})")
+    int duckdbThreads;
+
+    @Option(names = "--duckdb-memory", defaultValue = "1GB", description = "DuckDB memory limit (default ${DEFAULT-VALUE})")
+    String duckdbMemory;
+
+    @Override
+    public Integer call() throws Exception {
+        String host = advertiseHost != null ? advertiseHost : InetAddress.getLocalHost().getHostName();
+        String workerId = id != null ? id : host + "-" + port;
+        WorkerNode node = WorkerNode.start(new WorkerConfig(
+                workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory));
+        System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        stopped.await();
+        return Main.EXIT_OK;
+    }
+}

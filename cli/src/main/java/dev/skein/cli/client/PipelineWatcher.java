@@ -1,0 +1,91 @@
+package dev.skein.cli.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** Follows a pipeline until it ends, printing progress lines, and renders the summary. */
+public final class PipelineWatcher {
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    private static final long POLL_MILLIS = 500;
+
+    private final CoordinatorClient client;
+    private final PrintStream progress;
+
+    public PipelineWatcher(CoordinatorClient client, PrintStream progress) {
+        this.client = client;
+        this.progress = progress;
+    }
+
+    /** Polls until the pipeline is SUCCEEDED, FAILED or CANCELLED; returns its final view. */
+    public JsonNode await(String name) {
+        while (true) {
+            CoordinatorClient.ApiResponse response = client.get(name);
+            if (!response.ok()) {
+                throw new SkeinException(ErrorCode.EXTERNAL, "cannot follow pipeline '" + name + "': " + response.body());
+            }
+            JsonNode view = response.body();
+            if (TERMINAL.contains(view.path("state").asText())) {
+                return view;
+            }
+            progress.println(progressLine(view));
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SkeinException(ErrorCode.CANCELLED, "interrupted while following '" + name + "'");
+            }
+        }
+    }
+
+    static String progressLine(JsonNode view) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%6.1fs] %-10s",
+                view.path("elapsedMillis").asLong() / 1000.0, view.path("state").asText()));
+        for (JsonNode stage : view.path("stages")) {
+            line.append(String.format(Locale.ROOT, " %s %s", stage.path("name").asText(),
+                    humanCount(stage.path("rowsOut").asLong())));
+        }
+        line.append(String.format(Locale.ROOT, " | %s rows/s", humanCount((long) view.path("rowsPerSecond").asDouble())));
+        return line.toString();
+    }
+
+    /** The per-stage summary and the result rows. */
+    public static String summary(JsonNode view) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "pipeline '%s' %s in %.2f s (epoch %d)%n", view.path("name").asText(),
+                view.path("state").asText(), view.path("elapsedMillis").asLong() / 1000.0, view.path("epoch").asLong()));
+        out.append(String.format(Locale.ROOT, "%-12s %5s %14s %14s %9s %9s %10s  %s%n", "stage", "tasks", "rows in",
+                "rows out", "batches", "MB out", "time", "workers"));
+        for (JsonNode stage : view.path("stages")) {
+            out.append(String.format(Locale.ROOT, "%-12s %5d %,14d %,14d %9d %9.1f %9.2fs  %s%n",
+                    stage.path("name").asText(), stage.path("tasks").asInt(), stage.path("rowsIn").asLong(),
+                    stage.path("rowsOut").asLong(), stage.path("batchesOut").asLong(),
+                    stage.path("bytesOut").asLong() / 1e6, stage.path("elapsedMillis").asLong() / 1000.0,
+                    stage.path("workers").toString()));
+        }
+        if (view.hasNonNull("failure")) {
+            out.append("failure: ").append(view.path("failure").asText()).append(System.lineSeparator());
+        }
+        out.append(String.format(Locale.ROOT, "throughput: %,.0f rows/s from the source%n",
+                view.path("rowsPerSecond").asDouble()));
+        JsonNode result = view.path("result");
+        if (result.isObject()) {
+            out.append(ResultTable.render(result));
+        }
+        return out.toString();
+    }
+
+    static String humanCount(long value) {
+        if (value >= 1_000_000) {
+            return String.format(Locale.ROOT, "%.1fM", value / 1e6);
+        }
+        if (value >= 1_000) {
+            return String.format(Locale.ROOT, "%.1fk", value / 1e3);
+        }
+        return Long.toString(value);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.skein.coordinator;
+
+import dev.skein.cluster.ZkCluster;
+import dev.skein.cluster.ZkLeadership;
+import dev.skein.cluster.ZkPlanStore;
+import dev.skein.cluster.ZkWorkerRegistry;
+import dev.skein.coordinator.binding.SqlBinder;
+import dev.skein.coordinator.http.RestApi;
+import dev.skein.coordinator.scheduling.PipelineService;
+import dev.skein.coordinator.scheduling.PipelineSupervisor;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.apache.arrow.util.AutoCloseables;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordinator: waits to lead, then supervises pipelines and serves the REST API.
+ */
+public final class CoordinatorNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
+    private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final CoordinatorConfig config;
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private Javalin http;
+    private PipelineService pipelines;
+    private volatile boolean closed;
+
+    private CoordinatorNode(CoordinatorConfig config) {
+        this.config = config;
+    }
+
+    public static CoordinatorNode start(CoordinatorConfig config) {
+        CoordinatorNode node = new CoordinatorNode(config);
+        try {
+            node.startAll();
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    private void startAll() {
+        ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
+        ZkLeadership leadership = own(cluster.leadership(config.id())).start();
+        if (!leadership.awaitLeadership(LEADERSHIP_TIMEOUT)) {
+            throw new SkeinException(ErrorCode.EXTERNAL,
+                    "coordinator '" + config.id() + "' did not become leader within " + LEADERSHIP_TIMEOUT.toSeconds()
+                            + " s; is another coordinator running?");
+        }
+        ZkWorkerRegistry workers = own(cluster.workerRegistry()).start();
+        ZkPlanStore plans = own(cluster.planStore());
+        PipelineSupervisor supervisor = own(new PipelineSupervisor(plans, workers));
+        plans.addListener(supervisor);
+        plans.start();
+        supervisor.start();
+        SqlBinder binder = own(SqlBinder.open());
+        pipelines = new PipelineService(plans, workers, binder);
+        http = RestApi.create(pipelines);
+        own(http::stop);
+        http.start(config.bindHost(), config.httpPort());
+        log.info("coordinator '{}' serving http://{}:{}", config.id(), config.bindHost(), http.port());
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        resources.push(resource);
+        return resource;
+    }
+
+    /** The HTTP port actually bound (useful with port 0). */
+    public int httpPort() {
+        return http.port();
+    }
+
+    public PipelineService pipelines() {
+        return pipelines;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            AutoCloseables.close(resources);
+        } catch (Exception e) {
+            log.warn("coordinator '{}' did not shut down cleanly", config.id(), e);
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,65 @@
+package dev.skein.coordinator.http;
+
+import dev.skein.coordinator.scheduling.PipelineService;
+import dev.skein.spec.InvalidSpecException;
+import dev.skein.spec.Problem;
+import dev.skein.spi.SkeinException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The coordinator's REST API:
+ *
+ * <pre>
+ * PUT    /api/v1/pipelines/{name}   YAML body; ?file=NAME for messages, ?base-dir=DIR for relative paths
+ * GET    /api/v1/pipelines
+ * GET    /api/v1/pipelines/{name}
+ * DELETE /api/v1/pipelines/{name}   cancels
+ * GET    /ping
+ * </pre>
+ *
+ * Errors are JSON {@code {"code": ..., "message": ..., "problems": [...]}}; the HTTP status comes
+ * from the error code in exactly one place, {@link HttpStatuses}.
+ */
+public final class RestApi {
+    private RestApi() {}
+
+    public static Javalin create(PipelineService pipelines) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson().updateMapper(mapper ->
+                    mapper.registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())));
+            config.routes.get("/ping", ctx -> ctx.result("pong"));
+            config.routes.get("/api/v1/pipelines", ctx -> ctx.json(pipelines.list()));
+            config.routes.get("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.get(ctx.pathParam("name"))));
+            config.routes.put("/api/v1/pipelines/{name}", ctx -> submit(pipelines, ctx));
+            config.routes.delete("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.cancel(ctx.pathParam("name"))));
+            config.routes.exception(InvalidSpecException.class, (e, ctx) -> ctx.status(400)
+                    .json(error("INVALID_SPEC", "the pipeline spec is invalid",
+                            e.problems().stream().map(Problem::toString).toList())));
+            config.routes.exception(SkeinException.class, (e, ctx) -> ctx.status(HttpStatuses.of(e.errorCode()))
+                    .json(error(e.errorCode().name(), e.getMessage(), List.of())));
+        });
+    }
+
+    private static void submit(PipelineService pipelines, Context ctx) {
+        String name = ctx.pathParam("name");
+        String file = ctx.queryParamAsClass("file", String.class).getOrDefault(name + ".yaml");
+        String baseDir = ctx.queryParamAsClass("base-dir", String.class).getOrDefault(System.getProperty("user.dir"));
+        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), Path.of(baseDir)));
+    }
+
+    private static Map<String, Object> error(String code, String message, List<String> problems) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("code", code);
+        body.put("message", message);
+        body.put("problems", problems);
+        return body;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.skein.coordinator.planning;
+
+import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.TaskPlacement;
+import dev.skein.cluster.WorkerInfo;
+import dev.skein.spec.PipelineSpec;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Expands stages into tasks and places them on live workers: least-loaded first (counting tasks
+ * of pipelines already running), and never on a worker that runs the previous stage when another
+ * worker is free of it, so consecutive stages cross processes and spread the CPU.
+ */
+public final class Planner {
+    private Planner() {}
+
+    /**
+     * @param existingLoad tasks per worker id of pipelines already running
+     * @throws SkeinException NO_WORKERS when no worker is live
+     */
+    public static PipelinePlan plan(
+            PipelineSpec spec,
+            String specYaml,
+            String baseDir,
+            long epoch,
+            List<WorkerInfo> workers,
+            Map<String, Integer> existingLoad) {
+        if (workers.isEmpty()) {
+            throw new SkeinException(
+                    ErrorCode.NO_WORKERS,
+                    "no live workers to run pipeline '" + spec.name() + "'; start one with 'skein worker'");
+        }
+        Map<String, Integer> load = new HashMap<>(existingLoad);
+        List<TaskPlacement> tasks = new ArrayList<>();
+        Set<String> previousStageWorkers = new HashSet<>();
+        for (int stage = 0; stage <= spec.stages().size(); stage++) {
+            int parallelism = stage == 0 ? 1 : spec.stages().get(stage - 1).parallelism();
+            Set<String> thisStageWorkers = new HashSet<>();
+            for (int index = 0; index < parallelism; index++) {
+                WorkerInfo worker = pick(workers, load, previousStageWorkers, thisStageWorkers);
+                load.merge(worker.id(), 1, Integer::sum);
+                thisStageWorkers.add(worker.id());
+                tasks.add(new TaskPlacement(stage, index, worker.id(), worker.host(), worker.flightPort()));
+            }
+            previousStageWorkers = thisStageWorkers;
+        }
+        return new PipelinePlan(spec.name(), epoch, PipelineState.RUNNING, spec.file(), specYaml, baseDir, tasks,
+                System.currentTimeMillis(), 0, Optional.empty());
+    }
+
+    private static WorkerInfo pick(
+            List<WorkerInfo> workers, Map<String, Integer> load, Set<String> avoid, Set<String> sameStage) {
+        Comparator<WorkerInfo> order = Comparator.<WorkerInfo>comparingInt(w -> avoid.contains(w.id()) ? 1 : 0)
+                .thenComparingInt(w -> sameStage.contains(w.id()) ? 1 : 0)
+                .thenComparingInt(w -> load.getOrDefault(w.id(), 0))
+                .thenComparing(WorkerInfo::id);
+        return workers.stream().min(order).orElseThrow();
+    }
+}

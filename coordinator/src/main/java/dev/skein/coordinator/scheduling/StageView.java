@@ -1,0 +1,34 @@
+package dev.skein.coordinator.scheduling;
+
+import java.util.List;
+
+/**
+ * One stage's progress, summed over its tasks.
+ *
+ * @param name "source" or the stage name
+ * @param tasks task count
+ * @param workers the worker of each task, by index
+ * @param states each task's state, by index ("PENDING" before its first report)
+ * @param rowsIn rows received
+ * @param rowsOut rows emitted
+ * @param batchesIn batches received
+ * @param batchesOut batches emitted
+ * @param bytesOut Arrow bytes emitted
+ * @param elapsedMillis from the first task's start to the last report
+ */
+public record StageView(
+        String name,
+        int tasks,
+        List<String> workers,
+        List<String> states,
+        long rowsIn,
+        long rowsOut,
+        long batchesIn,
+        long batchesOut,
+        long bytesOut,
+        long elapsedMillis) {
+    public StageView {
+        workers = List.copyOf(workers);
+        states = List.copyOf(states);
+    }
+}
