@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             StatusCommand.class,
             CancelCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

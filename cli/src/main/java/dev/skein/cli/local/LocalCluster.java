@@ -1,5 +1,6 @@
 package dev.skein.cli.local;
 
+import dev.skein.cluster.WorkerInfo;
 import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.cluster.ZkWorkerRegistry;
@@ -102,6 +103,14 @@ public final class LocalCluster implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkeinException(ErrorCode.CANCELLED, "interrupted while waiting for workers");
+        }
+    }
+
+    /** {@code host:port} of every registered worker, as ZooKeeper has them. */
+    public List<String> liveWorkerAddresses() {
+        try (ZkCluster cluster = ZkCluster.connect(ZkClusterConfig.of(zookeeper.connectString()));
+                ZkWorkerRegistry registry = cluster.workerRegistry().start()) {
+            return registry.liveWorkers().stream().map(WorkerInfo::address).toList();
         }
     }
 

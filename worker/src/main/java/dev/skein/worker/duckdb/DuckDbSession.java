@@ -96,6 +96,24 @@ public final class DuckDbSession implements AutoCloseable {
      */
     public record QueryResult(long rows, Schema schema) {}
 
+    /**
+     * DuckDB reports an error raised while it streams Arrow batches only as "Invalid result set";
+     * running the same query through plain JDBC surfaces the real message (a cast that failed, and
+     * on which value). Called only after a failure, with the same relations registered again.
+     *
+     * @return DuckDB's message for {@code sql}, or {@code fallback} if the query now succeeds
+     */
+    public String explainFailure(String sql, String fallback) {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT count(*) FROM (" + sql + ") AS skein_failed");
+            return fallback;
+        } catch (SQLException e) {
+            return e.getMessage();
+        } finally {
+            releaseRegistered();
+        }
+    }
+
     private void releaseRegistered() {
         for (ArrowArrayStream stream : registered) {
             stream.close();

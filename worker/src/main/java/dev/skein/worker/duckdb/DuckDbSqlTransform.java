@@ -39,7 +39,14 @@ public final class DuckDbSqlTransform {
     public void accept(VectorSchemaRoot batch, BatchConsumer out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
             session.register("input", batch);
-            outputSchema = session.query(sql, batchRows, out).schema();
+            try {
+                outputSchema = session.query(sql, batchRows, out).schema();
+            } catch (SkeinException e) {
+                throw e;
+            } catch (Exception e) {
+                session.register("input", batch);
+                throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
+            }
         } else {
             session.register(BATCH_RELATION, batch);
             session.execute(accumulating
@@ -70,7 +77,14 @@ public final class DuckDbSqlTransform {
                 accept(empty, out);
             }
         }
-        Schema schema = session.query(sql, batchRows, out).schema();
+        Schema schema;
+        try {
+            schema = session.query(sql, batchRows, out).schema();
+        } catch (SkeinException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
+        }
         session.execute("DROP TABLE input");
         accumulating = false;
         return schema;

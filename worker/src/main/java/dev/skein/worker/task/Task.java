@@ -97,9 +97,7 @@ public final class Task implements Runnable {
                         wiring.parallelism()));
             }
             DuckDbSession.BatchConsumer emit = batch -> emit(batch, router);
-            Schema output = wiring.source().isPresent()
-                    ? session.query(SourceSql.of(wiring.source().get()), wiring.batchRows(), emit).schema()
-                    : runStage(session, emit);
+            Schema output = wiring.source().isPresent() ? runSource(session, emit) : runStage(session, emit);
             router.complete(output);
             for (Sink sink : sinks) {
                 sink.finish(output);
@@ -116,6 +114,17 @@ public final class Task implements Runnable {
         } finally {
             inbox.ifPresent(TaskInbox::close);
             closeAllocator();
+        }
+    }
+
+    private Schema runSource(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
+        String sql = SourceSql.of(wiring.source().get());
+        try {
+            return session.query(sql, wiring.batchRows(), emit).schema();
+        } catch (SkeinException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
         }
     }
 

@@ -1,0 +1,121 @@
+package dev.skein.cli.bench;
+
+import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.StageSpec;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.duckdb.DuckDbSqlTransform;
+import dev.skein.worker.duckdb.SourceSql;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+
+/**
+ * The two baselines Skein is measured against, in this JVM: the whole pipeline as one DuckDB
+ * query, and the pipeline staged with Arrow batches between DuckDB stages on one thread (what
+ * Skein does, minus the network and the processes).
+ */
+final class InProcessBaselines {
+    private static final Pattern INPUT = Pattern.compile("\\binput\\b");
+
+    private InProcessBaselines() {}
+
+    /**
+     * @param rows rows the query produced (checked against the source)
+     * @param seconds wall time
+     * @param sourceBytes Arrow bytes of the source's output (staged run only, else 0)
+     * @param result the final rows as text
+     */
+    record Run(long rows, double seconds, long sourceBytes, List<List<String>> result) {}
+
+    /** The pipeline as one query: each stage a CTE over the previous one. */
+    static Run singleQuery(PipelineSpec spec, int threads) throws Exception {
+        StringBuilder sql = new StringBuilder("WITH s0 AS (" + SourceSql.of(spec.source()) + ")");
+        for (int i = 0; i < spec.stages().size(); i++) {
+            String body = INPUT.matcher(sqlOf(spec.stages().get(i))).replaceAll(Matcher.quoteReplacement("s" + i));
+            sql.append(", s").append(i + 1).append(" AS (").append(body).append(")");
+        }
+        sql.append(" SELECT * FROM s").append(spec.stages().size());
+        try (BufferAllocator allocator = new RootAllocator();
+                DuckDbDatabase database = DuckDbDatabase.open(threads, "4GB");
+                DuckDbSession session = database.openSession(allocator)) {
+            List<List<String>> result = new ArrayList<>();
+            long start = System.nanoTime();
+            long rows = session.query(sql.toString(), spec.source().batchRows(), batch -> collect(batch, result)).rows();
+            return new Run(rows, (System.nanoTime() - start) / 1e9, 0, result);
+        }
+    }
+
+    /** The pipeline staged: source batches through each stage's DuckDB transform, one thread. */
+    static Run staged(PipelineSpec spec) throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                DuckDbDatabase database = DuckDbDatabase.open(1, "4GB")) {
+            List<DuckDbSession> sessions = new ArrayList<>();
+            List<DuckDbSqlTransform> transforms = new ArrayList<>();
+            try (DuckDbSession source = database.openSession(allocator)) {
+                for (StageSpec stage : spec.stages()) {
+                    DuckDbSession session = database.openSession(allocator);
+                    sessions.add(session);
+                    SqlTransformSpec sql = (SqlTransformSpec) stage.transform();
+                    transforms.add(new DuckDbSqlTransform(session, allocator, sql.sql(), sql.mode(),
+                            spec.source().batchRows()));
+                }
+                List<List<String>> result = new ArrayList<>();
+                long[] bytes = {0};
+                long start = System.nanoTime();
+                var sourceResult = source.query(SourceSql.of(spec.source()), spec.source().batchRows(), batch -> {
+                    for (FieldVector vector : batch.getFieldVectors()) {
+                        bytes[0] += vector.getBufferSize();
+                    }
+                    push(transforms, 0, batch, result);
+                });
+                finish(transforms, 0, sourceResult.schema(), result);
+                return new Run(sourceResult.rows(), (System.nanoTime() - start) / 1e9, bytes[0], result);
+            } finally {
+                for (DuckDbSession session : sessions) {
+                    session.close();
+                }
+            }
+        }
+    }
+
+    private static void push(List<DuckDbSqlTransform> transforms, int stage, VectorSchemaRoot batch,
+            List<List<String>> result) throws Exception {
+        if (stage == transforms.size()) {
+            collect(batch, result);
+            return;
+        }
+        transforms.get(stage).accept(batch, out -> push(transforms, stage + 1, out, result));
+    }
+
+    private static void finish(List<DuckDbSqlTransform> transforms, int stage,
+            org.apache.arrow.vector.types.pojo.Schema schema, List<List<String>> result) throws Exception {
+        if (stage == transforms.size()) {
+            return;
+        }
+        // Upstream schemas are not needed here: every stage saw at least one batch in the benchmark.
+        var output = transforms.get(stage).finish(schema, out -> push(transforms, stage + 1, out, result));
+        finish(transforms, stage + 1, output, result);
+    }
+
+    private static void collect(VectorSchemaRoot batch, List<List<String>> result) {
+        for (int row = 0; row < batch.getRowCount(); row++) {
+            List<String> values = new ArrayList<>();
+            for (FieldVector vector : batch.getFieldVectors()) {
+                Object value = vector.getObject(row);
+                values.add(value == null ? "NULL" : value.toString());
+            }
+            result.add(values);
+        }
+    }
+
+    private static String sqlOf(StageSpec stage) {
+        return ((SqlTransformSpec) stage.transform()).sql();
+    }
+}

@@ -1,0 +1,35 @@
+package dev.skein.cli.bench;
+
+/** The W1 pipeline of DESIGN.md with a chosen row count, as YAML text. */
+final class W1Workload {
+    private W1Workload() {}
+
+    static String yaml(String name, long rows) {
+        return """
+                name: %s
+                source:
+                  type: generate
+                  sql: |
+                    SELECT i AS id, 'c' || (i %% 8) AS category,
+                           ((i * 7919) %% 1000) / 10.0 AS value,
+                           TIMESTAMP '2026-01-01' + to_milliseconds(i) AS ts
+                    FROM range(%d) t(i)
+                  batch-rows: 65536
+                stages:
+                  - name: filter
+                    sql: SELECT * FROM input WHERE value >= 25.0
+                  - name: enrich
+                    sql: SELECT *, value * 1.1 AS value_adj, id %% 100 AS bucket FROM input
+                    parallelism: 2
+                    partition-by: [category]
+                  - name: totals
+                    mode: final
+                    sql: |
+                      SELECT category, count(*) AS n, sum(value_adj) AS s,
+                             min(ts) AS ts_min, max(ts) AS ts_max
+                      FROM input GROUP BY category ORDER BY category
+                sinks:
+                  - type: count
+                """.formatted(name, rows);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.skein.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cli.client.CoordinatorClient;
+import dev.skein.cli.local.LocalCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.Result;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** Test fixture: submit pipeline files to a local cluster, wait for them, look at the results. */
+final class TestingPipelines {
+    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private TestingPipelines() {}
+
+    static Path write(Path dir, String fileName, String yaml) throws Exception {
+        Path file = dir.resolve(fileName);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    static CoordinatorClient.ApiResponse submit(LocalCluster cluster, Path file) throws Exception {
+        String yaml = Files.readString(file);
+        String name = yaml.lines().filter(line -> line.startsWith("name: ")).findFirst().orElseThrow().substring(6).trim();
+        return new CoordinatorClient(cluster.coordinatorUrl()).submit(file, name, yaml);
+    }
+
+    /** Submits and waits for a terminal state; returns the final view. */
+    static JsonNode run(LocalCluster cluster, Path file) throws Exception {
+        CoordinatorClient.ApiResponse submitted = submit(cluster, file);
+        assertThat(submitted.status()).as("submit answered %s", submitted.body()).isEqualTo(201);
+        return awaitEnd(cluster, submitted.body().path("name").asText());
+    }
+
+    static JsonNode awaitEnd(LocalCluster cluster, String name) {
+        CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            last[0] = client.get(name).body();
+            return TERMINAL.contains(last[0].path("state").asText());
+        });
+        return last[0];
+    }
+
+    /** Rows of a DuckDB query as text, in order. */
+    static List<List<String>> duckDbRows(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int c = 1; c <= columns; c++) {
+                    row.add(result.getString(c));
+                }
+                rows.add(row);
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Waits until every worker reports no Arrow memory in use: every task of every finished
+     * pipeline released what it allocated. A leak keeps the count above zero and fails the test.
+     */
+    static void assertNoArrowMemoryHeld(LocalCluster cluster) throws Exception {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            for (String address : workerAddresses(cluster)) {
+                String[] hostPort = address.split(":");
+                try (FlightClient client = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure(hostPort[0], Integer.parseInt(hostPort[1]))).build()) {
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                        JsonNode health = healthcheck(client);
+                        assertThat(health.path("arrow_allocated_bytes").asLong())
+                                .as("Arrow bytes held by worker %s", health.path("worker").asText())
+                                .isZero();
+                    });
+                }
+            }
+        }
+    }
+
+    private static JsonNode healthcheck(FlightClient client) throws Exception {
+        var results = client.doAction(new Action("healthcheck"));
+        Result result = results.next();
+        while (results.hasNext()) {
+            results.next();
+        }
+        return MAPPER.readTree(new String(result.getBody(), StandardCharsets.UTF_8));
+    }
+
+    private static List<String> workerAddresses(LocalCluster cluster) {
+        return cluster.liveWorkerAddresses();
+    }
+}
