@@ -8,7 +8,10 @@ import dev.skein.spec.SpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "validate", description = "Check a pipeline file offline, SQL bound against upstream schemas.")
@@ -16,22 +19,26 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
         if (!Files.isRegularFile(file)) {
-            System.err.println(file + ": error: no such file");
+            spec.commandLine().getErr().println(file + ": error: no such file");
             return Main.EXIT_USAGE;
         }
         try (SqlBinder binder = SqlBinder.open()) {
-            PipelineSpec spec = SpecParser.parse(file);
-            binder.bind(spec);
-            System.out.println(file + ": ok (pipeline '" + spec.name() + "', " + spec.stages().size() + " stages)");
+            PipelineSpec pipeline = SpecParser.parse(file);
+            binder.bind(pipeline);
+            out.println(file + ": ok (pipeline '" + pipeline.name() + "', " + pipeline.stages().size() + " stages)");
             return Main.EXIT_OK;
         } catch (InvalidSpecException e) {
             for (Problem problem : e.problems()) {
-                System.out.println(problem);
+                out.println(problem);
             }
-            System.out.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"));
+            out.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"));
             return Main.EXIT_FAILED;
         }
     }

@@ -181,7 +181,7 @@ class TestW1Pipeline {
     @Test
     void parquetRoundTripPreservesNullsStringsTimestampsDecimalsAndLists() throws Exception {
         Path input = dir.resolve("in.parquet");
-        duckDbRows("""
+        TestingPipelines.duckDbExecute("""
                 COPY (
                   SELECT i AS id,
                          CASE WHEN i %% 7 = 0 THEN NULL ELSE 'name-' || i || ' ünïcode' END AS name,

@@ -61,6 +61,14 @@ final class TestingPipelines {
         return last[0];
     }
 
+    /** Runs a DuckDB statement without a result (COPY, for instance). */
+    static void duckDbExecute(String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
     /** Rows of a DuckDB query as text, in order. */
     static List<List<String>> duckDbRows(String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");

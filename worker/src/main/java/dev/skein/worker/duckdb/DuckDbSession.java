@@ -104,8 +104,11 @@ public final class DuckDbSession implements AutoCloseable {
      * @return DuckDB's message for {@code sql}, or {@code fallback} if the query now succeeds
      */
     public String explainFailure(String sql, String fallback) {
+        // Materialized, not streamed: a streamed result loses the message too, and a count(*)
+        // would let DuckDB skip the expression that failed.
         try (Statement statement = connection.createStatement()) {
-            statement.execute("SELECT count(*) FROM (" + sql + ") AS skein_failed");
+            statement.execute("CREATE OR REPLACE TEMP TABLE skein_failed AS " + sql);
+            statement.execute("DROP TABLE skein_failed");
             return fallback;
         } catch (SQLException e) {
             return e.getMessage();

@@ -1,0 +1,81 @@
+package dev.skein.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.skein.spi.SkeinException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+
+class TestZkPlanStore {
+    private static PipelinePlan plan(String name, long epoch, PipelineState state) {
+        return new PipelinePlan(name, epoch, state, "p.yaml", "name: " + name, "/tmp",
+                List.of(new TaskPlacement(0, 0, "w1", "127.0.0.1", 8815)), 1_000, 0, Optional.empty());
+    }
+
+    private static TaskStatus status(long epoch, TaskState state) {
+        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 1, 2, Optional.empty(),
+                Optional.of(new ResultPreview(List.of("n"), List.of(List.of("10")))));
+    }
+
+    @Test
+    void storesPlansAndStatusesAndFeedsListeners() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster cluster = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkPlanStore store = cluster.planStore()) {
+            List<String> events = new CopyOnWriteArrayList<>();
+            store.addListener(new PlanListener() {
+                @Override
+                public void planChanged(PipelinePlan plan) {
+                    events.add("plan " + plan.pipeline() + " " + plan.state());
+                }
+
+                @Override
+                public void taskStatusChanged(String pipeline, TaskStatus status) {
+                    events.add("task " + pipeline + " " + status.key() + " " + status.state());
+                }
+            });
+            store.start();
+
+            long first = store.nextEpoch();
+            assertThat(store.nextEpoch()).isEqualTo(first + 1);
+            store.createPlan(plan("w1", first, PipelineState.RUNNING));
+            store.putTaskStatus("w1", status(first, TaskState.RUNNING));
+            store.putTaskStatus("w1", status(first, TaskState.FINISHED));
+
+            assertThat(store.plan("w1")).contains(plan("w1", first, PipelineState.RUNNING));
+            assertThat(store.taskStatuses("w1")).containsExactly(status(first, TaskState.FINISHED));
+            assertThatThrownBy(() -> store.createPlan(plan("w1", first + 5, PipelineState.RUNNING)))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("pipeline 'w1' is already RUNNING; cancel it first");
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("task w1 0-0 FINISHED"));
+            assertThat(events).startsWith("plan w1 RUNNING");
+
+            store.updatePlan(plan("w1", first, PipelineState.SUCCEEDED));
+            store.createPlan(plan("w1", first + 5, PipelineState.RUNNING));
+            assertThat(store.taskStatuses("w1")).as("statuses of the replaced run are gone").isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1
+                    && store.plans().get(0).epoch() == first + 5);
+        }
+    }
+
+    @Test
+    void workersComeAndGoWithTheirSessions() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster watcher = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()));
+                ZkWorkerRegistry registry = watcher.workerRegistry().start()) {
+            WorkerInfo info = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0);
+            try (ZkCluster workerSession = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()))) {
+                workerSession.workerRegistry().register(info);
+                await().atMost(Duration.ofSeconds(10)).until(() -> registry.liveWorkers().equals(List.of(info)));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> registry.liveWorkers().isEmpty());
+        }
+    }
+}
