@@ -72,15 +72,15 @@ class TestValidateCommand {
                 name: column
                 source:
                   type: generate
-                  sql: SELECT i AS id FROM range(10) t(i)
+                  sql: SELECT i AS id, i * 2 AS amount FROM range(10) t(i)
                 stages:
                   - name: double
-                    sql: SELECT idd * 2 AS twice FROM input
+                    sql: SELECT amout * 2 AS twice FROM input
                 """);
 
         assertThat(validate(file.toString())).isEqualTo(1);
-        assertThat(out.toString()).isEqualTo(file + ":7:17: error: stage 'double' reads column 'idd', which the"
-                + " source does not produce; did you mean 'id'?\n1 problem\n");
+        assertThat(out.toString()).isEqualTo(file + ":7:17: error: stage 'double' reads column 'amout', which the"
+                + " source does not produce; did you mean 'amount'?\n1 problem\n");
     }
 
     @Test
