@@ -5,7 +5,6 @@ import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -29,12 +28,6 @@ final class CoordinatorCommand implements Callable<Integer> {
         CoordinatorNode node = CoordinatorNode.start(
                 new CoordinatorConfig(participant, bind, httpPort, ZkClusterConfig.of(zookeeper)));
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return Main.EXIT_OK;
+        return UntilShutdown.await(node);
     }
 }

@@ -5,7 +5,6 @@ import dev.skein.worker.WorkerConfig;
 import dev.skein.worker.WorkerNode;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,12 +38,6 @@ final class WorkerCommand implements Callable<Integer> {
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory));
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return Main.EXIT_OK;
+        return UntilShutdown.await(node);
     }
 }

@@ -3,7 +3,6 @@ package dev.skein.cli;
 import dev.skein.cli.local.EmbeddedZooKeeper;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,12 +21,6 @@ final class ZooKeeperCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         EmbeddedZooKeeper zookeeper = EmbeddedZooKeeper.start(bind, port, dataDir);
         System.err.println("ZooKeeper serving on " + bind + ":" + zookeeper.port() + " (data in " + dataDir + ")");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            zookeeper.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return Main.EXIT_OK;
+        return UntilShutdown.await(zookeeper);
     }
 }
