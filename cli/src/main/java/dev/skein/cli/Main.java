@@ -19,7 +19,9 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             StatusCommand.class,
             CancelCommand.class,
+            TapCommand.class,
             BenchCommand.class,
+            PingCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
