@@ -16,6 +16,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--http-port", defaultValue = "8080", description = "REST port (default ${DEFAULT-VALUE})")
     int httpPort;
 
+    @Option(names = "--flight-port", defaultValue = "8816", description = "Flight port for taps (default ${DEFAULT-VALUE})")
+    int flightPort;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "bind address (default ${DEFAULT-VALUE})")
     String bind;
 
@@ -26,8 +29,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
-                new CoordinatorConfig(participant, bind, httpPort, ZkClusterConfig.of(zookeeper)));
-        System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort());
+                new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper)));
+        System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
+                + " and Flight on port " + node.flightPort());
         return UntilShutdown.await(node);
     }
 }

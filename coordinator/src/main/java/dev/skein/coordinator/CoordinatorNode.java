@@ -5,15 +5,21 @@ import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
+import dev.skein.coordinator.flight.CoordinatorFlightProducer;
 import dev.skein.coordinator.http.RestApi;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.coordinator.scheduling.PipelineSupervisor;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.apache.arrow.flight.FlightServer;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +34,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final CoordinatorConfig config;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Javalin http;
+    private FlightServer flight;
     private PipelineService pipelines;
     private volatile boolean closed;
 
@@ -60,12 +67,23 @@ public final class CoordinatorNode implements AutoCloseable {
         plans.addListener(supervisor);
         plans.start();
         supervisor.start();
+        BufferAllocator allocator = own(new RootAllocator());
+        flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
+                        new CoordinatorFlightProducer(plans, allocator))
+                .build());
+        try {
+            flight.start();
+        } catch (IOException e) {
+            throw new SkeinException(ErrorCode.EXTERNAL,
+                    "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
+        }
         SqlBinder binder = own(SqlBinder.open());
         pipelines = new PipelineService(plans, workers, binder);
         http = RestApi.create(pipelines);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
-        log.info("coordinator '{}' serving http://{}:{}", config.id(), config.bindHost(), http.port());
+        log.info("coordinator '{}' serving http://{}:{} and Flight on port {}", config.id(), config.bindHost(),
+                http.port(), flight.getPort());
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -76,6 +94,11 @@ public final class CoordinatorNode implements AutoCloseable {
     /** The HTTP port actually bound (useful with port 0). */
     public int httpPort() {
         return http.port();
+    }
+
+    /** The Flight port actually bound (taps). */
+    public int flightPort() {
+        return flight.getPort();
     }
 
     public PipelineService pipelines() {

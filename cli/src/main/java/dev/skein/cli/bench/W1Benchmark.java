@@ -21,6 +21,7 @@ import java.util.Map;
 /** Runs W1 on a local cluster and both in-process baselines, in one run, and reports the ratios. */
 public final class W1Benchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long WARM_UP_FRACTION = 10;
 
     private W1Benchmark() {}
 
@@ -81,26 +82,46 @@ public final class W1Benchmark {
         }
     }
 
+    private static JsonNode runOnce(CoordinatorClient client, Path file, PipelineSpec spec, PrintStream progress)
+            throws Exception {
+        CoordinatorClient.ApiResponse submitted = client.submit(file, spec.name(), Files.readString(file));
+        if (!submitted.ok()) {
+            throw new SkeinException(ErrorCode.INTERNAL, "benchmark pipeline refused: " + submitted.body());
+        }
+        return new PipelineWatcher(client, progress).await(spec.name());
+    }
+
     public static Report run(long rows, int workers, PrintStream progress) throws Exception {
         Path dir = Files.createTempDirectory("skein-bench-");
         Path file = dir.resolve("w1bench.yaml");
         Files.writeString(file, W1Workload.yaml("w1bench", rows));
         PipelineSpec spec = SpecParser.parse(file);
 
+        // Every run is measured warm, the way a long-lived cluster runs: first the same work at a
+        // tenth of the rows, so class loading and JIT compilation are not what is measured.
+        Path warmFile = dir.resolve("w1warm.yaml");
+        Files.writeString(warmFile, W1Workload.yaml("w1warm", Math.max(1, rows / WARM_UP_FRACTION)));
+        PipelineSpec warmSpec = SpecParser.parse(warmFile);
+
         progress.println("baseline: W1 as one DuckDB query");
+        InProcessBaselines.singleQuery(warmSpec, 1);
         InProcessBaselines.Run query = InProcessBaselines.singleQuery(spec, 1);
         progress.println("baseline: W1 staged in one JVM, Arrow between DuckDB stages");
+        InProcessBaselines.staged(warmSpec);
         InProcessBaselines.Run staged = InProcessBaselines.staged(spec);
 
         progress.println("skein: starting a local cluster of " + workers + " worker processes");
         JsonNode view;
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
             CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
-            CoordinatorClient.ApiResponse submitted = client.submit(file, spec.name(), Files.readString(file));
-            if (!submitted.ok()) {
-                throw new SkeinException(ErrorCode.INTERNAL, "benchmark pipeline refused: " + submitted.body());
+            progress.println("skein: warm-up run, " + rows / WARM_UP_FRACTION + " rows");
+            JsonNode warm = runOnce(client, warmFile, warmSpec, progress);
+            if (!"SUCCEEDED".equals(warm.path("state").asText())) {
+                throw new SkeinException(ErrorCode.STAGE_FAILED, "warm-up pipeline " + warm.path("state").asText()
+                        + ": " + warm.path("failure").asText());
             }
-            view = new PipelineWatcher(client, progress).await(spec.name());
+            progress.println("skein: measured run, " + rows + " rows");
+            view = runOnce(client, file, spec, progress);
         }
         if (!"SUCCEEDED".equals(view.path("state").asText())) {
             throw new SkeinException(ErrorCode.STAGE_FAILED, "benchmark pipeline " + view.path("state").asText()

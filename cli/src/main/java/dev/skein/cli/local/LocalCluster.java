@@ -62,7 +62,7 @@ public final class LocalCluster implements AutoCloseable {
     private void startAll(int workerCount, String workerHeap, int duckdbThreads) {
         zookeeper = own(EmbeddedZooKeeper.start("127.0.0.1", 0, workDir.resolve("zookeeper")));
         ZkClusterConfig zk = ZkClusterConfig.of(zookeeper.connectString());
-        coordinator = own(CoordinatorNode.start(new CoordinatorConfig("coordinator", "127.0.0.1", 0, zk)));
+        coordinator = own(CoordinatorNode.start(new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk)));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i, workerHeap, duckdbThreads);
         }
@@ -121,6 +121,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public String coordinatorUrl() {
         return "http://127.0.0.1:" + coordinator.httpPort();
+    }
+
+    /** {@code host:port} of the coordinator's Flight service (taps). */
+    public String coordinatorFlightAddress() {
+        return "127.0.0.1:" + coordinator.flightPort();
     }
 
     public String zookeeperConnectString() {

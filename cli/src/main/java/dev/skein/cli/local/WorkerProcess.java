@@ -38,6 +38,10 @@ public final class WorkerProcess implements AutoCloseable {
         command.add("-Xmx" + heap);
         command.add("-XX:MaxDirectMemorySize=" + heap);
         command.add("-XX:+UseParallelGC");
+        String extra = System.getenv("SKEIN_WORKER_JAVA_OPTS");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.skein.cli.Main");

@@ -1,5 +1,6 @@
 package dev.skein.worker.flight;
 
+import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.util.concurrent.TimeUnit;

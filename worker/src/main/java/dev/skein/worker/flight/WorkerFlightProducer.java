@@ -1,10 +1,13 @@
 package dev.skein.worker.flight;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.cluster.TapTicket;
+import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.task.Task;
 import dev.skein.worker.task.TaskInbox;
+import dev.skein.worker.task.TaskKey;
 import dev.skein.worker.task.WorkerTasks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,9 +18,12 @@ import java.util.Map;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.NoOpFlightProducer;
 import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -30,6 +36,9 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 public final class WorkerFlightProducer extends NoOpFlightProducer {
     /** How long an exchange waits for the plan that names its task to reach this worker. */
     private static final Duration TASK_ARRIVAL_TIMEOUT = Duration.ofSeconds(30);
+
+    /** A tap names a task that runs now; it does not wait long for one that may never come. */
+    private static final Duration TAP_LOOKUP_TIMEOUT = Duration.ofSeconds(2);
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -74,6 +83,36 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                     "input from upstream task " + command.from() + " broke: " + e.getMessage(), e));
             writer.error(CallStatuses.toFlight(e));
         }
+    }
+
+    /** A tap: the task's output from now on (see {@link TapStreamer}). */
+    @Override
+    public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+        try {
+            TapTicket tap = TapTicket.decode(ticket.getBytes());
+            Task task = tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT);
+            TapStreamer.stream(task.taps(), tap, allocator, listener);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            listener.error(CallStatus.CANCELLED.withDescription("worker shutting down").toRuntimeException());
+        } catch (RuntimeException e) {
+            listener.error(CallStatuses.toFlight(e));
+        }
+    }
+
+    /** The schema of a task's output, for a tap ticket given as the descriptor's command. */
+    @Override
+    public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+        try {
+            TapTicket tap = TapTicket.decode(descriptor.getCommand());
+            return new SchemaResult(TapStreamer.awaitSchema(tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT).taps()));
+        } catch (RuntimeException e) {
+            throw CallStatuses.toFlight(e);
+        }
+    }
+
+    private static TaskKey taskOf(TapTicket tap) {
+        return new TaskKey(tap.pipeline(), tap.epoch(), tap.stage(), tap.index());
     }
 
     /** Takes the stream's current buffers into a root of our own, without copying. */

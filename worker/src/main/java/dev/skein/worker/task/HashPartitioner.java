@@ -3,7 +3,6 @@ package dev.skein.worker.task;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.ValueVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
@@ -64,14 +63,7 @@ final class HashPartitioner {
     private VectorSchemaRoot copyRows(VectorSchemaRoot batch, int[] selection) {
         VectorSchemaRoot part = VectorSchemaRoot.create(batch.getSchema(), allocator);
         for (int column = 0; column < batch.getFieldVectors().size(); column++) {
-            FieldVector from = batch.getVector(column);
-            FieldVector to = part.getVector(column);
-            to.setInitialCapacity(selection.length);
-            to.allocateNew();
-            for (int i = 0; i < selection.length; i++) {
-                to.copyFromSafe(selection[i], i, from);
-            }
-            to.setValueCount(selection.length);
+            ColumnGather.gather(batch.getVector(column), part.getVector(column), selection);
         }
         part.setRowCount(selection.length);
         return part;

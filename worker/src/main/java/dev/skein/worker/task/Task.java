@@ -11,6 +11,7 @@ import dev.skein.worker.duckdb.SourceSql;
 import dev.skein.worker.flight.FlightClientPool;
 import dev.skein.worker.sink.Sink;
 import dev.skein.worker.sink.Sinks;
+import dev.skein.worker.tap.TapHub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,7 @@ public final class Task implements Runnable {
     private final Optional<TaskInbox> inbox;
     private final TaskCounters counters = new TaskCounters();
     private final PreviewCapture preview = new PreviewCapture();
+    private final TapHub taps;
     private final List<Sink> sinks = new ArrayList<>();
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile boolean cancelled;
@@ -51,6 +53,7 @@ public final class Task implements Runnable {
             TaskEvents events) {
         this.wiring = wiring;
         this.allocator = workerAllocator.newChildAllocator("task-" + wiring.key(), 0, Long.MAX_VALUE);
+        this.taps = new TapHub(workerAllocator);
         this.database = database;
         this.clients = clients;
         this.events = events;
@@ -78,6 +81,11 @@ public final class Task implements Runnable {
         return inbox;
     }
 
+    /** Where taps on this task's output subscribe. */
+    public TapHub taps() {
+        return taps;
+    }
+
     /** Stops the task soon; staged output is dropped. */
     public void cancel() {
         cancelled = true;
@@ -98,6 +106,7 @@ public final class Task implements Runnable {
             }
             DuckDbSession.BatchConsumer emit = batch -> emit(batch, router);
             Schema output = wiring.source().isPresent() ? runSource(session, emit) : runStage(session, emit);
+            taps.end(output);
             router.complete(output);
             for (Sink sink : sinks) {
                 sink.finish(output);
@@ -112,6 +121,7 @@ public final class Task implements Runnable {
                 setState(TaskState.FAILED, Optional.of(describe(failure)));
             }
         } finally {
+            taps.end(null);
             inbox.ifPresent(TaskInbox::close);
             closeAllocator();
         }
@@ -157,6 +167,7 @@ public final class Task implements Runnable {
         if (wiring.isLastStage()) {
             preview.capture(batch);
         }
+        taps.publish(batch);
         for (Sink sink : sinks) {
             sink.write(batch);
         }

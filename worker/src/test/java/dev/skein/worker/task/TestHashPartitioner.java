@@ -49,6 +49,9 @@ class TestHashPartitioner {
                             String key = keys.isNull(row) ? "NULL" : new String(keys.get(row), StandardCharsets.UTF_8);
                             assertThat(partitionOfKey.putIfAbsent(key, p)).isIn(null, p);
                             assertThat(keys.isNull(row)).isEqualTo(ids.get(row) % 11 == 0);
+                            if (!keys.isNull(row)) {
+                                assertThat(key).isEqualTo("c" + ids.get(row) % 8);
+                            }
                             idSum += ids.get(row);
                         }
                         total += part.getRowCount();

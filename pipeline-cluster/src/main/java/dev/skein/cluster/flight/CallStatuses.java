@@ -1,11 +1,14 @@
-package dev.skein.worker.flight;
+package dev.skein.cluster.flight;
 
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightRuntimeException;
 
-/** The one place where a {@link SkeinException} becomes a Flight {@link CallStatus}. */
+/**
+ * The one place where a {@link SkeinException} becomes a Flight {@link CallStatus} (and back), for
+ * the coordinator and the workers alike.
+ */
 public final class CallStatuses {
     private CallStatuses() {}
 

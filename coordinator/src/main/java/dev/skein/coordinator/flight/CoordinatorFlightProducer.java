@@ -1,0 +1,126 @@
+package dev.skein.coordinator.flight;
+
+import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.TapTicket;
+import dev.skein.cluster.TaskPlacement;
+import dev.skein.cluster.ZkPlanStore;
+import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.spec.SpecParser;
+import dev.skein.spec.StageSpec;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flight.Criteria;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.SchemaResult;
+import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * The coordinator's Flight service: taps. {@code GetFlightInfo} on a stage answers one endpoint
+ * per task, at the worker that runs it, with an opaque tap ticket; the client then {@code DoGet}s
+ * each endpoint. The schema comes from the worker running the stage's first task.
+ */
+public final class CoordinatorFlightProducer extends NoOpFlightProducer {
+    private final ZkPlanStore plans;
+    private final BufferAllocator allocator;
+
+    public CoordinatorFlightProducer(ZkPlanStore plans, BufferAllocator allocator) {
+        this.plans = plans;
+        this.allocator = allocator;
+    }
+
+    @Override
+    public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+        try {
+            return info(descriptor, TapRequest.from(descriptor));
+        } catch (RuntimeException e) {
+            throw CallStatuses.toFlight(e);
+        }
+    }
+
+    @Override
+    public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+        try {
+            return new SchemaResult(info(descriptor, TapRequest.from(descriptor)).getSchemaOptional().orElseThrow());
+        } catch (RuntimeException e) {
+            throw CallStatuses.toFlight(e);
+        }
+    }
+
+    @Override
+    public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+        String prefix = criteria.getExpression() == null
+                ? ""
+                : new String(criteria.getExpression(), StandardCharsets.UTF_8);
+        try {
+            for (PipelinePlan plan : plans.plans()) {
+                if (plan.state().isTerminal() || !plan.pipeline().startsWith(prefix)) {
+                    continue;
+                }
+                for (String stage : stageNames(plan)) {
+                    FlightDescriptor descriptor = FlightDescriptor.path(plan.pipeline(), stage);
+                    listener.onNext(info(descriptor, new TapRequest(plan.pipeline(), stage, TapTicket.DEFAULT_LIMIT,
+                            false)));
+                }
+            }
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(CallStatuses.toFlight(e));
+        }
+    }
+
+    private FlightInfo info(FlightDescriptor descriptor, TapRequest request) {
+        PipelinePlan plan = plans.plan(request.pipeline())
+                .orElseThrow(() -> new SkeinException(ErrorCode.NOT_FOUND, "no pipeline named '" + request.pipeline() + "'"));
+        if (plan.state().isTerminal()) {
+            throw new SkeinException(ErrorCode.NOT_FOUND,
+                    "pipeline '" + plan.pipeline() + "' is " + plan.state() + "; only running pipelines can be tapped");
+        }
+        List<String> stages = stageNames(plan);
+        int stage = stages.indexOf(request.stage());
+        if (stage < 0) {
+            throw new SkeinException(ErrorCode.NOT_FOUND, "pipeline '" + plan.pipeline() + "' has no stage '"
+                    + request.stage() + "'; its stages are " + String.join(", ", stages));
+        }
+        List<FlightEndpoint> endpoints = new ArrayList<>();
+        for (TaskPlacement task : plan.tasksOf(stage)) {
+            TapTicket ticket = TapTicket.of(plan.pipeline(), plan.epoch(), stage, task.index(), request.limit(),
+                    request.follow());
+            endpoints.add(new FlightEndpoint(new Ticket(ticket.encode()), Location.forGrpcInsecure(task.host(), task.port())));
+        }
+        TaskPlacement first = plan.tasksOf(stage).get(0);
+        Schema schema = workerSchema(first, TapTicket.of(plan.pipeline(), plan.epoch(), stage, 0, 0, false));
+        return new FlightInfo(schema, descriptor, endpoints, -1, -1);
+    }
+
+    private Schema workerSchema(TaskPlacement task, TapTicket ticket) {
+        try (FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure(task.host(), task.port()))
+                .build()) {
+            return client.getSchema(FlightDescriptor.command(ticket.encode())).getSchema();
+        } catch (FlightRuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot reach worker " + task.host() + ":" + task.port(), e);
+        }
+    }
+
+    private static List<String> stageNames(PipelinePlan plan) {
+        List<String> names = new ArrayList<>();
+        names.add("source");
+        SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir())).stages().stream()
+                .map(StageSpec::name)
+                .forEach(names::add);
+        return names;
+    }
+}

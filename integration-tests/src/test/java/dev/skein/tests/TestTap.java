@@ -1,0 +1,121 @@
+package dev.skein.tests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cli.client.CoordinatorClient;
+import dev.skein.cli.local.LocalCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightEndpoint;
+import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.FlightRuntimeException;
+import org.apache.arrow.flight.FlightStatusCode;
+import org.apache.arrow.flight.FlightStream;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Taps, read by Arrow's own FlightClient as any external client would. */
+class TestTap {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tapReturnsOneEndpointPerTaskAndStreamsTheStageOutput() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, "384m", 1);
+                BufferAllocator allocator = new RootAllocator()) {
+            Path file = TestingPipelines.write(dir, "long.yaml", """
+                    name: long
+                    source:
+                      type: generate
+                      sql: SELECT i AS id, 'c' || (i % 8) AS category, (i % 1000) / 10.0 AS value FROM range(2000000000) t(i)
+                    stages:
+                      - name: enrich
+                        sql: SELECT id, category, value, value * 2 AS doubled FROM input
+                        parallelism: 2
+                        partition-by: [category]
+                    sinks:
+                      - type: count
+                    """);
+            assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
+            CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    rest.get("long").body().path("stages").get(1).path("rowsOut").asLong() > 0);
+
+            String[] coordinator = cluster.coordinatorFlightAddress().split(":");
+            try (FlightClient client = FlightClient.builder(allocator,
+                    Location.forGrpcInsecure(coordinator[0], Integer.parseInt(coordinator[1]))).build()) {
+                FlightInfo info = client.getInfo(FlightDescriptor.path("long", "enrich"));
+
+                assertThat(info.getEndpoints()).hasSize(2);
+                assertThat(info.getSchema().getFields()).extracting(Field::getName)
+                        .containsExactly("id", "category", "value", "doubled");
+                assertThat(client.getInfo(FlightDescriptor.path("long.enrich")).getEndpoints()).hasSize(2);
+                assertThat(client.getSchema(FlightDescriptor.path("long/enrich")).getSchema())
+                        .isEqualTo(info.getSchema());
+                List<String> categoriesOfTask = new ArrayList<>();
+                for (FlightEndpoint endpoint : info.getEndpoints()) {
+                    categoriesOfTask.add(String.join(",", readAndCheck(allocator, endpoint)));
+                }
+                assertThat(categoriesOfTask.get(0)).as("hash partitioning gives each task its own keys")
+                        .isNotEqualTo(categoriesOfTask.get(1));
+
+                assertThatThrownBy(() -> client.getInfo(FlightDescriptor.path("long", "enrch")))
+                        .isInstanceOfSatisfying(FlightRuntimeException.class,
+                                e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND))
+                        .hasMessageContaining("pipeline 'long' has no stage 'enrch'; its stages are source, enrich");
+
+                List<String> listed = new ArrayList<>();
+                client.listFlights(new org.apache.arrow.flight.Criteria("lo".getBytes(StandardCharsets.UTF_8)))
+                        .forEach(flight -> listed.add(String.join("/", flight.getDescriptor().getPath())));
+                assertThat(listed).containsExactly("long/source", "long/enrich");
+            }
+
+            JsonNode cancelled = rest.cancel("long").body();
+            assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
+            TestingPipelines.assertNoArrowMemoryHeld(cluster);
+        }
+    }
+
+    /** Reads one task's tap (default limit 100 rows) and checks every row against the stage's SQL. */
+    private static List<String> readAndCheck(BufferAllocator allocator, FlightEndpoint endpoint) throws Exception {
+        List<String> categories = new ArrayList<>();
+        long rows = 0;
+        try (FlightClient worker = FlightClient.builder(allocator, endpoint.getLocations().get(0)).build();
+                FlightStream stream = worker.getStream(endpoint.getTicket())) {
+            while (stream.next()) {
+                BigIntVector id = (BigIntVector) stream.getRoot().getVector("id");
+                VarCharVector category = (VarCharVector) stream.getRoot().getVector("category");
+                Float8Vector value = (Float8Vector) stream.getRoot().getVector("value");
+                Float8Vector doubled = (Float8Vector) stream.getRoot().getVector("doubled");
+                for (int row = 0; row < stream.getRoot().getRowCount(); row++) {
+                    String key = new String(category.get(row), StandardCharsets.UTF_8);
+                    assertThat(key).isEqualTo("c" + id.get(row) % 8);
+                    assertThat(value.get(row)).isEqualTo((id.get(row) % 1000) / 10.0);
+                    assertThat(doubled.get(row)).isEqualTo(value.get(row) * 2);
+                    if (!categories.contains(key)) {
+                        categories.add(key);
+                    }
+                }
+                rows += stream.getRoot().getRowCount();
+            }
+        }
+        assertThat(rows).as("a bounded tap stops at its limit").isEqualTo(100);
+        categories.sort(null);
+        return categories;
+    }
+}
