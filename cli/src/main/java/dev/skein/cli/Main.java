@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             StatusCommand.class,
             CancelCommand.class,
-            TapCommand.class,
             BenchCommand.class,
             PingCommand.class,
         })
