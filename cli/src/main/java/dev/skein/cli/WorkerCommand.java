@@ -4,6 +4,8 @@ import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.worker.WorkerConfig;
 import dev.skein.worker.WorkerNode;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,12 +33,19 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--duckdb-memory", defaultValue = "1GB", description = "DuckDB memory limit (default ${DEFAULT-VALUE})")
     String duckdbMemory;
 
+    @Option(names = "--database", description = "DuckDB file for the worker's tables (default: in memory)")
+    Path database;
+
+    @Option(names = "--allow-sql", description = "let Flight clients run read-only SQL over the worker's tables")
+    boolean allowSql;
+
     @Override
     public Integer call() throws Exception {
         String host = advertiseHost != null ? advertiseHost : InetAddress.getLocalHost().getHostName();
         String workerId = id != null ? id : host + "-" + port;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
-                workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory));
+                workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
+                Optional.ofNullable(database), allowSql));
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
         return UntilShutdown.await(node);
     }

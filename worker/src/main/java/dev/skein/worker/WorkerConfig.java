@@ -3,6 +3,8 @@ package dev.skein.worker;
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.cluster.ZkClusterConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * How a worker runs.
@@ -14,6 +16,8 @@ import dev.skein.cluster.ZkClusterConfig;
  * @param zookeeper how to reach the cluster state
  * @param duckdbThreads DuckDB threads for this worker's database
  * @param duckdbMemoryLimit DuckDB memory limit, e.g. {@code 2GB}
+ * @param tableDatabase the DuckDB file behind the worker's tables (DoPut/DoGet); empty for memory
+ * @param allowSql whether Flight clients may run read-only SQL over those tables
  */
 public record WorkerConfig(
         String id,
@@ -22,7 +26,9 @@ public record WorkerConfig(
         String advertiseHost,
         ZkClusterConfig zookeeper,
         int duckdbThreads,
-        String duckdbMemoryLimit) {
+        String duckdbMemoryLimit,
+        Optional<Path> tableDatabase,
+        boolean allowSql) {
     public static final int DEFAULT_PORT = 8815;
 
     public WorkerConfig {
@@ -31,5 +37,6 @@ public record WorkerConfig(
         requireNonNull(advertiseHost, "advertiseHost is null");
         requireNonNull(zookeeper, "zookeeper is null");
         requireNonNull(duckdbMemoryLimit, "duckdbMemoryLimit is null");
+        requireNonNull(tableDatabase, "tableDatabase is null");
     }
 }
