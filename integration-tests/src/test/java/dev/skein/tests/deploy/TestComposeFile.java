@@ -89,13 +89,14 @@ class TestComposeFile {
     }
 
     @Test
-    void coordinatorUrlsNameTheCoordinatorServiceAndItsPublishedHttpPort() {
+    void coordinatorUrlsNameTheCoordinatorServiceAndItsPublishedPorts() {
         int httpPort = command("coordinator").intOption("--http-port");
+        int flightPort = command("coordinator").intOption("--flight-port");
         URI url = command("demo").uri("--coordinator");
         assertThat(url.getHost()).isEqualTo("coordinator");
         assertThat(url.getPort()).isEqualTo(httpPort);
         assertThat(strings(at(service("coordinator"), "ports"), "coordinator ports"))
-                .containsExactly(httpPort + ":" + httpPort, "8816:8816");
+                .containsExactly(httpPort + ":" + httpPort, flightPort + ":" + flightPort);
     }
 
     @Test

@@ -97,7 +97,9 @@ class TestKubernetesManifests {
         assertThat(mapAt(deployment, "spec", "template", "metadata", "labels"))
                 .containsAllEntriesOf(mapAt(service, "spec", "selector"));
         Map<String, Integer> containerPorts = containerPorts(container(deployment));
-        assertThat(containerPorts).containsEntry("http", command("coordinator").intOption("--http-port"));
+        assertThat(containerPorts).containsExactly(
+                Map.entry("http", command("coordinator").intOption("--http-port")),
+                Map.entry("flight", command("coordinator").intOption("--flight-port")));
         assertThat(servicePorts(service)).isEqualTo(containerPorts);
         for (String probe : List.of("readinessProbe", "livenessProbe")) {
             assertThat(mapAt(container(deployment), probe, "httpGet")).containsEntry("path", "/ping").containsEntry("port", "http");
