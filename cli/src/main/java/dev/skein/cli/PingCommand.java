@@ -38,18 +38,27 @@ final class PingCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--timeout", defaultValue = "5", description = "seconds to wait for the answer (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--timeout",
+            defaultValue = "5",
+            description = "seconds to wait for the answer (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     @Spec
     CommandSpec spec;
 
     static final class Target {
-        @Option(names = "--flight", paramLabel = "HOST:PORT", converter = FlightAddressConverter.class,
+        @Option(
+                names = "--flight",
+                paramLabel = "HOST:PORT",
+                converter = FlightAddressConverter.class,
                 description = "a worker's Flight address, e.g. 127.0.0.1:8815")
         FlightAddress flight;
 
-        @Option(names = "--http", paramLabel = "URL", description = "a coordinator's base URL, e.g. http://127.0.0.1:8080")
+        @Option(
+                names = "--http",
+                paramLabel = "URL",
+                description = "a coordinator's base URL, e.g. http://127.0.0.1:8080")
         URI http;
     }
 
@@ -85,7 +94,8 @@ final class PingCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String target = this.target.flight != null ? "worker at " + this.target.flight : "coordinator at " + this.target.http;
+        String target =
+                this.target.flight != null ? "worker at " + this.target.flight : "coordinator at " + this.target.http;
         String answer;
         try {
             answer = this.target.flight != null ? pingFlight(this.target.flight) : pingHttp(this.target.http);
@@ -113,8 +123,9 @@ final class PingCommand implements Callable<Integer> {
     private String pingFlight(FlightAddress address) throws InterruptedException {
         try (BufferAllocator allocator = new RootAllocator()) {
             // Not try-with-resources: FlightClient.close() throws InterruptedException, passed on as is.
-            FlightClient client =
-                    FlightClient.builder(allocator, Location.forGrpcInsecure(address.host(), address.port())).build();
+            FlightClient client = FlightClient.builder(
+                            allocator, Location.forGrpcInsecure(address.host(), address.port()))
+                    .build();
             try {
                 Iterator<Result> results =
                         client.doAction(new Action("ping"), CallOptions.timeout(timeoutSeconds, TimeUnit.SECONDS));

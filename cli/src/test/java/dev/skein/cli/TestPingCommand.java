@@ -48,8 +48,9 @@ class TestPingCommand {
         try (BufferAllocator allocator = new RootAllocator();
                 FlightServer server = answering(allocator, "busy")) {
             assertThat(ping("--flight", "127.0.0.1:" + server.getPort())).isEqualTo(1);
-            assertThat(err.toString()).isEqualTo(
-                    "error: worker at 127.0.0.1:" + server.getPort() + " answered 'busy' instead of 'pong'\n");
+            assertThat(err.toString())
+                    .isEqualTo(
+                            "error: worker at 127.0.0.1:" + server.getPort() + " answered 'busy' instead of 'pong'\n");
         }
     }
 
@@ -95,8 +96,9 @@ class TestPingCommand {
         try {
             int port = server.getAddress().getPort();
             assertThat(ping("--http", "http://127.0.0.1:" + port)).isEqualTo(1);
-            assertThat(err.toString()).isEqualTo(
-                    "error: coordinator at http://127.0.0.1:" + port + " answered 'HTTP 503' instead of 'pong'\n");
+            assertThat(err.toString())
+                    .isEqualTo("error: coordinator at http://127.0.0.1:" + port
+                            + " answered 'HTTP 503' instead of 'pong'\n");
         } finally {
             server.stop(0);
         }
@@ -108,7 +110,8 @@ class TestPingCommand {
         assertThat(err.toString()).contains("expected HOST:PORT but was 'localhost'");
         assertThat(ping("--flight", "localhost:http")).isEqualTo(2);
         assertThat(ping()).isEqualTo(2);
-        assertThat(ping("--flight", "localhost:8815", "--http", "http://localhost:8080")).isEqualTo(2);
+        assertThat(ping("--flight", "localhost:8815", "--http", "http://localhost:8080"))
+                .isEqualTo(2);
     }
 
     private static FlightServer answering(BufferAllocator allocator, String answer) throws Exception {

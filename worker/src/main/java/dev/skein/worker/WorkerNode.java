@@ -7,6 +7,7 @@ import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.flight.FlightClientPool;
 import dev.skein.worker.flight.WorkerFlightProducer;
 import dev.skein.worker.task.StatusReporter;
@@ -61,11 +62,12 @@ public final class WorkerNode implements AutoCloseable {
         ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
+        TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
         tasks = own(new WorkerTasks(config.id(), allocator, database, clients, reporter));
         server = own(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
-                        new WorkerFlightProducer(config.id(), tasks, allocator))
+                        new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql()))
                 .build());
         server.start();
         plans.addListener(tasks);

@@ -38,11 +38,16 @@ class TestComposeDemo {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     @Container
-    private static final ComposeContainer COMPOSE = new ComposeContainer(deploy("docker-compose.yml").toFile())
+    private static final ComposeContainer COMPOSE = new ComposeContainer(
+                    deploy("docker-compose.yml").toFile())
             .withBuild(true)
             .withScaledService("worker", 3)
-            .withExposedService("coordinator", 1, HTTP_PORT,
-                    Wait.forHttp("/ping").forResponsePredicate("pong"::equals)
+            .withExposedService(
+                    "coordinator",
+                    1,
+                    HTTP_PORT,
+                    Wait.forHttp("/ping")
+                            .forResponsePredicate("pong"::equals)
                             .withStartupTimeout(Duration.ofMinutes(15)));
 
     @Test
@@ -53,13 +58,18 @@ class TestComposeDemo {
 
         JsonNode[] view = new JsonNode[1];
         // The demo service submits W1 once the workers are healthy; until then w1 is unknown (404).
-        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            CoordinatorClient.ApiResponse response = client.get("w1");
-            view[0] = response.body();
-            return response.ok() && TERMINAL.contains(view[0].path("state").asText());
-        });
+        await().atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    CoordinatorClient.ApiResponse response = client.get("w1");
+                    view[0] = response.body();
+                    return response.ok()
+                            && TERMINAL.contains(view[0].path("state").asText());
+                });
 
-        assertThat(view[0].path("state").asText()).as("failure: %s", view[0].path("failure")).isEqualTo("SUCCEEDED");
+        assertThat(view[0].path("state").asText())
+                .as("failure: %s", view[0].path("failure"))
+                .isEqualTo("SUCCEEDED");
         List<List<String>> expected = expectedW1Result();
         assertThat(expected).hasSize(8);
         JsonNode rows = view[0].path("result").path("rows");
@@ -67,26 +77,33 @@ class TestComposeDemo {
         for (int i = 0; i < 8; i++) {
             JsonNode row = rows.get(i);
             assertThat(row.get(0).asText()).isEqualTo(expected.get(i).get(0));
-            assertThat(row.get(1).asLong()).isEqualTo(Long.parseLong(expected.get(i).get(1)));
+            assertThat(row.get(1).asLong())
+                    .isEqualTo(Long.parseLong(expected.get(i).get(1)));
             double sum = Double.parseDouble(expected.get(i).get(2));
             assertThat(row.get(2).asDouble()).isCloseTo(sum, within(Math.abs(sum) * 1e-9));
         }
 
         List<String> workers = new ArrayList<>();
         view[0].path("stages").forEach(stage -> stage.path("workers").forEach(worker -> workers.add(worker.asText())));
-        assertThat(workers.stream().distinct().count()).as("workers used: %s", workers).isGreaterThan(1);
+        assertThat(workers.stream().distinct().count())
+                .as("workers used: %s", workers)
+                .isGreaterThan(1);
 
         // The parquet sink's output is on the volume every node mounts; look from the coordinator.
-        ContainerState coordinator = COMPOSE.getContainerByServiceName("coordinator").orElseThrow();
-        assertThat(coordinator.execInContainer("ls", "/opt/skein/out/w1").getStdout()).contains("part-0.parquet");
+        ContainerState coordinator =
+                COMPOSE.getContainerByServiceName("coordinator").orElseThrow();
+        assertThat(coordinator.execInContainer("ls", "/opt/skein/out/w1").getStdout())
+                .contains("part-0.parquet");
     }
 
     /** W1's answer computed by DuckDB in this JVM, from the source SQL of the very file submitted. */
     private static List<List<String>> expectedW1Result() throws Exception {
         String sourceSql = stringAt(document(repository().resolve("examples/pipelines/w1.yaml")), "source", "sql");
-        String sql = """
+        String sql =
+                """
                 SELECT category, count(*) AS n, sum(value * 1.1) AS s
-                FROM (%s) WHERE value >= 25.0 GROUP BY category ORDER BY category""".formatted(sourceSql);
+                FROM (%s) WHERE value >= 25.0 GROUP BY category ORDER BY category"""
+                        .formatted(sourceSql);
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {

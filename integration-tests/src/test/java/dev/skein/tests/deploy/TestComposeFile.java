@@ -49,8 +49,11 @@ class TestComposeFile {
         for (String service : skeinServices()) {
             subcommands.put(service, command(service).name());
         }
-        assertThat(subcommands).containsExactly(
-                Map.entry("coordinator", "coordinator"), Map.entry("worker", "worker"), Map.entry("demo", "submit"));
+        assertThat(subcommands)
+                .containsExactly(
+                        Map.entry("coordinator", "coordinator"),
+                        Map.entry("worker", "worker"),
+                        Map.entry("demo", "submit"));
     }
 
     @Test
@@ -65,7 +68,8 @@ class TestComposeFile {
     @Test
     void workerAdvertisesItsContainerAddressAndIsNamedAfterItsContainer() {
         SkeinCommand worker = command("worker");
-        assertThat(worker.option("--advertise-host")).isEqualTo(TestingShell.CONTAINER_ADDRESSES.split(" ")[0]);
+        assertThat(worker.option("--advertise-host"))
+                .isEqualTo(TestingShell.CONTAINER_ADDRESSES.split(" ")[0]);
         assertThat(worker.option("--id")).isEqualTo(CONTAINER_HOSTNAME);
         assertThat(worker.option("--bind")).isEqualTo("0.0.0.0");
     }
@@ -78,7 +82,8 @@ class TestComposeFile {
     @Test
     void zookeeperConnectStringsNameTheZooKeeperServiceAndItsClientPort() {
         int clientPort = zookeeperClientPort();
-        assertThat(strings(at(service("zookeeper"), "expose"), "zookeeper expose")).contains(Integer.toString(clientPort));
+        assertThat(strings(at(service("zookeeper"), "expose"), "zookeeper expose"))
+                .contains(Integer.toString(clientPort));
         assertThat(String.join(" ", strings(at(service("zookeeper"), "healthcheck", "test"), "zookeeper healthcheck")))
                 .contains("127.0.0.1 " + clientPort);
         for (String service : List.of("coordinator", "worker")) {
@@ -115,15 +120,19 @@ class TestComposeFile {
             if (!service(service).containsKey("depends_on")) {
                 continue;
             }
-            for (Map.Entry<String, Object> dependency : mapAt(service(service), "depends_on").entrySet()) {
+            for (Map.Entry<String, Object> dependency :
+                    mapAt(service(service), "depends_on").entrySet()) {
                 assertThat(stringAt(map(dependency.getValue(), service + " depends_on"), "condition"))
                         .isEqualTo("service_healthy");
-                assertThat(hasHealthCheck(dependency.getKey())).as("%s has a health check", dependency.getKey()).isTrue();
+                assertThat(hasHealthCheck(dependency.getKey()))
+                        .as("%s has a health check", dependency.getKey())
+                        .isTrue();
                 edges.add(service + " -> " + dependency.getKey());
             }
         }
-        assertThat(edges).containsExactly(
-                "coordinator -> zookeeper", "worker -> zookeeper", "demo -> coordinator", "demo -> worker");
+        assertThat(edges)
+                .containsExactly(
+                        "coordinator -> zookeeper", "worker -> zookeeper", "demo -> coordinator", "demo -> worker");
     }
 
     @Test
@@ -136,7 +145,9 @@ class TestComposeFile {
         List<Object> sinks = listAt(pipeline, "sinks");
         assertThat(sinks).isNotEmpty();
         for (Object sink : sinks) {
-            Path output = file.getParent().resolve(stringAt(map(sink, "sink"), "path")).normalize();
+            Path output = file.getParent()
+                    .resolve(stringAt(map(sink, "sink"), "path"))
+                    .normalize();
             String volume = volumeHolding("demo", output);
             assertThat(mapAt(compose, "volumes")).containsKey(volume.split(":")[0]);
             for (String service : List.of("coordinator", "worker")) {
@@ -149,11 +160,18 @@ class TestComposeFile {
 
     @Test
     void memoryFlagsFitTheContainerLimits() {
-        TestingMemory.assertFits("worker", environment("worker").get("JAVA_OPTS"),
-                command("worker").option("--duckdb-memory"), TestingMemory.WORKER_OVERHEAD,
+        TestingMemory.assertFits(
+                "worker",
+                environment("worker").get("JAVA_OPTS"),
+                command("worker").option("--duckdb-memory"),
+                TestingMemory.WORKER_OVERHEAD,
                 stringAt(service("worker"), "mem_limit"));
-        TestingMemory.assertFits("coordinator", environment("coordinator").get("JAVA_OPTS"), "",
-                256 * TestingMemory.MIB, stringAt(service("coordinator"), "mem_limit"));
+        TestingMemory.assertFits(
+                "coordinator",
+                environment("coordinator").get("JAVA_OPTS"),
+                "",
+                256 * TestingMemory.MIB,
+                stringAt(service("coordinator"), "mem_limit"));
         long zookeeperHeap = Long.parseLong(environment("zookeeper").get("ZK_SERVER_HEAP")) * TestingMemory.MIB;
         assertThat(zookeeperHeap + 256 * TestingMemory.MIB)
                 .isLessThanOrEqualTo(TestingMemory.bytes(stringAt(service("zookeeper"), "mem_limit")));
@@ -165,7 +183,9 @@ class TestComposeFile {
         for (String service : services.keySet()) {
             if (service(service).containsKey("build")) {
                 image = image == null ? stringAt(service(service), "image") : image;
-                assertThat(stringAt(service(service), "image")).as("%s image", service).isEqualTo(image);
+                assertThat(stringAt(service(service), "image"))
+                        .as("%s image", service)
+                        .isEqualTo(image);
                 skein.add(service);
             }
         }
@@ -190,9 +210,11 @@ class TestComposeFile {
         Map<String, Object> definition = service(service);
         if (!definition.containsKey("entrypoint")) {
             // The image's entrypoint is skein itself: the command is its arguments, no shell.
-            return TestingSkeinCommands.parse(where, strings(at(definition, "command"), where + " command").stream()
-                    .map(TestComposeFile::interpolated)
-                    .toList());
+            return TestingSkeinCommands.parse(
+                    where,
+                    strings(at(definition, "command"), where + " command").stream()
+                            .map(TestComposeFile::interpolated)
+                            .toList());
         }
         List<String> argv = strings(at(definition, "entrypoint"), where + " entrypoint").stream()
                 .map(TestComposeFile::interpolated)
@@ -205,13 +227,15 @@ class TestComposeFile {
 
     /** The image's HEALTHCHECK as it runs in this service: the Dockerfile's ENV under the service's. */
     private SkeinCommand healthCheck(String service) {
-        Matcher command = Pattern.compile(".* CMD (.*)").matcher(dockerfile.lastOf("HEALTHCHECK").arguments());
+        Matcher command = Pattern.compile(".* CMD (.*)")
+                .matcher(dockerfile.lastOf("HEALTHCHECK").arguments());
         assertThat(command.matches()).isTrue();
         Map<String, String> environment = new LinkedHashMap<>(dockerfile.environment());
         environment.putAll(environment(service));
-        return TestingSkeinCommands.parse("HEALTHCHECK of docker-compose.yml service '" + service + "'",
-                TestingShell.skeinInvocation(List.of("/bin/sh", "-c", command.group(1)), environment,
-                        dir.resolve(service + "-health")));
+        return TestingSkeinCommands.parse(
+                "HEALTHCHECK of docker-compose.yml service '" + service + "'",
+                TestingShell.skeinInvocation(
+                        List.of("/bin/sh", "-c", command.group(1)), environment, dir.resolve(service + "-health")));
     }
 
     private boolean hasHealthCheck(String service) {
@@ -225,7 +249,9 @@ class TestComposeFile {
 
     private int zookeeperClientPort() {
         String servers = environment("zookeeper").get("ZOO_SERVERS");
-        return servers == null ? ZOOKEEPER_IMAGE_CLIENT_PORT : Integer.parseInt(servers.substring(servers.lastIndexOf(';') + 1));
+        return servers == null
+                ? ZOOKEEPER_IMAGE_CLIENT_PORT
+                : Integer.parseInt(servers.substring(servers.lastIndexOf(';') + 1));
     }
 
     /** The {@code volume:target} entry of a service that holds {@code path}. */
@@ -241,8 +267,11 @@ class TestComposeFile {
         for (TestingDockerfile.Instruction copy : dockerfile.all("COPY")) {
             String[] words = copy.arguments().split("\\s+");
             if (words.length == 2 && inImage.startsWith(Path.of(words[1]))) {
-                Path inRepository = repository().resolve(words[0]).resolve(Path.of(words[1]).relativize(inImage));
-                assertThat(inRepository).as("%s in the image comes from %s", inImage, inRepository).isRegularFile();
+                Path inRepository =
+                        repository().resolve(words[0]).resolve(Path.of(words[1]).relativize(inImage));
+                assertThat(inRepository)
+                        .as("%s in the image comes from %s", inImage, inRepository)
+                        .isRegularFile();
                 return inRepository;
             }
         }
@@ -254,7 +283,9 @@ class TestComposeFile {
      * is a literal {@code $} for the container's shell, and any other {@code $} is a mistake.
      */
     private static String interpolated(String value) {
-        assertThat(value.replace("$$", "")).as("compose variables in '%s'", value).doesNotContain("$");
+        assertThat(value.replace("$$", ""))
+                .as("compose variables in '%s'", value)
+                .doesNotContain("$");
         return value.replace("$$", "$");
     }
 }

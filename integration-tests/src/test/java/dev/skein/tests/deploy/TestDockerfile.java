@@ -29,25 +29,29 @@ class TestDockerfile {
     @Test
     void entrypointIsTheLauncherAndEveryJavaItStartsHasAddOpens() throws IOException {
         assertThat(dockerfile.lastOf("ENTRYPOINT").arguments()).isEqualTo("[\"skein\"]");
-        assertThat(dockerfile.all("COPY")).extracting(Instruction::arguments)
+        assertThat(dockerfile.all("COPY"))
+                .extracting(Instruction::arguments)
                 .contains("--chmod=0755 deploy/skein.sh /usr/local/bin/skein");
 
         List<String> javaLines = Files.readAllLines(deploy("skein.sh")).stream()
                 .filter(line -> line.strip().startsWith("exec java"))
                 .toList();
         assertThat(javaLines).as("the launcher's java commands").hasSize(2).allMatch(line -> line.contains(ADD_OPENS));
-        assertThat(dockerfile.all("RUN")).extracting(Instruction::arguments)
+        assertThat(dockerfile.all("RUN"))
+                .extracting(Instruction::arguments)
                 .filteredOn(run -> run.startsWith("java "))
                 .allMatch(run -> run.contains(ADD_OPENS));
     }
 
     @Test
     void imageShipsTheThinJarWithItsLibDirectoryAsTheManifestExpects() throws IOException {
-        List<String> copies = dockerfile.all("COPY").stream().map(Instruction::arguments).toList();
-        assertThat(copies).contains(
-                "--from=build /src/cli/target/lib/ /opt/skein/lib/",
-                "--from=build /src/cli/target/skein.jar /opt/skein/skein.jar",
-                "examples/pipelines/ /opt/skein/examples/pipelines/");
+        List<String> copies =
+                dockerfile.all("COPY").stream().map(Instruction::arguments).toList();
+        assertThat(copies)
+                .contains(
+                        "--from=build /src/cli/target/lib/ /opt/skein/lib/",
+                        "--from=build /src/cli/target/skein.jar /opt/skein/skein.jar",
+                        "examples/pipelines/ /opt/skein/examples/pipelines/");
         assertThat(repository().resolve("examples/pipelines")).isDirectory();
 
         // The reactor built the cli before this module: the same files the build stage copies.
@@ -77,7 +81,8 @@ class TestDockerfile {
         assertThat(command.group(1)).isEqualTo("skein ping $SKEIN_PING");
 
         Map<String, String> environment = dockerfile.environment();
-        SkeinCommand ping = TestingSkeinCommands.parse("Dockerfile HEALTHCHECK",
+        SkeinCommand ping = TestingSkeinCommands.parse(
+                "Dockerfile HEALTHCHECK",
                 TestingShell.skeinInvocation(List.of("/bin/sh", "-c", command.group(1)), environment, dir));
         assertThat(ping.name()).isEqualTo("ping");
         assertThat(ping.option("--flight"))
@@ -96,7 +101,9 @@ class TestDockerfile {
         assertThat(runFlags).contains("-XX:ArchiveClassesAtExit=/opt/skein/ping.jsa");
         assertThat(pingFlags).contains("-XX:SharedArchiveFile=/opt/skein/ping.jsa");
         assertThat(runFlags.stream().filter(flag -> !flag.contains(".jsa")))
-                .containsExactlyElementsOf(pingFlags.stream().filter(flag -> !flag.contains(".jsa")).toList());
+                .containsExactlyElementsOf(pingFlags.stream()
+                        .filter(flag -> !flag.contains(".jsa"))
+                        .toList());
     }
 
     /** The launcher's first {@code exec java} (the ping branch), continuation lines joined. */

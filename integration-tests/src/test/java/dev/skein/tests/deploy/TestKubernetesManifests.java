@@ -41,13 +41,16 @@ class TestKubernetesManifests {
                     .sorted()
                     .toList();
         }
-        assertThat(strings(at(k8s.kustomization(), "resources"), "resources")).containsExactlyInAnyOrderElementsOf(files);
+        assertThat(strings(at(k8s.kustomization(), "resources"), "resources"))
+                .containsExactlyInAnyOrderElementsOf(files);
 
-        Map<String, Object> image = map(TestingDeployFiles.listAt(k8s.kustomization(), "images").get(0), "image");
+        Map<String, Object> image =
+                map(TestingDeployFiles.listAt(k8s.kustomization(), "images").get(0), "image");
         String composeImage = stringAt(document(deploy("docker-compose.yml")), "x-skein", "image");
         assertThat(stringAt(image, "name") + ":" + stringAt(image, "newTag")).isEqualTo(composeImage);
         for (String workload : List.of("coordinator", "worker")) {
-            assertThat(stringAt(container(k8s.get("Deployment", workload)), "image")).isEqualTo(stringAt(image, "name"));
+            assertThat(stringAt(container(k8s.get("Deployment", workload)), "image"))
+                    .isEqualTo(stringAt(image, "name"));
         }
     }
 
@@ -76,8 +79,8 @@ class TestKubernetesManifests {
         List<HostPort> clients = new ArrayList<>();
         for (int ordinal = 0; ordinal < replicas; ordinal++) {
             String host = stringAt(statefulSet, "metadata", "name") + "-" + ordinal + "." + service;
-            servers.add("server.%d=%s:%d:%d;%d".formatted(ordinal + 1, host, ports.get("peer"), ports.get("election"),
-                    ports.get("client")));
+            servers.add("server.%d=%s:%d:%d;%d"
+                    .formatted(ordinal + 1, host, ports.get("peer"), ports.get("election"), ports.get("client")));
             clients.add(new HostPort(host, ports.get("client")));
             assertThat(zookeeperServerId(container(statefulSet), host.substring(0, host.indexOf('.'))))
                     .isEqualTo(ordinal + 1);
@@ -85,7 +88,8 @@ class TestKubernetesManifests {
         Map<String, String> zookeeperEnvironment = k8s.environment(container(statefulSet));
         assertThat(List.of(zookeeperEnvironment.get("ZOO_SERVERS").split(" "))).containsExactlyElementsOf(servers);
         for (String workload : List.of("coordinator", "worker")) {
-            assertThat(command(workload).hostPorts("--zookeeper")).as("%s --zookeeper", workload)
+            assertThat(command(workload).hostPorts("--zookeeper"))
+                    .as("%s --zookeeper", workload)
                     .containsExactlyElementsOf(clients);
         }
     }
@@ -97,12 +101,15 @@ class TestKubernetesManifests {
         assertThat(mapAt(deployment, "spec", "template", "metadata", "labels"))
                 .containsAllEntriesOf(mapAt(service, "spec", "selector"));
         Map<String, Integer> containerPorts = containerPorts(container(deployment));
-        assertThat(containerPorts).containsExactly(
-                Map.entry("http", command("coordinator").intOption("--http-port")),
-                Map.entry("flight", command("coordinator").intOption("--flight-port")));
+        assertThat(containerPorts)
+                .containsExactly(
+                        Map.entry("http", command("coordinator").intOption("--http-port")),
+                        Map.entry("flight", command("coordinator").intOption("--flight-port")));
         assertThat(servicePorts(service)).isEqualTo(containerPorts);
         for (String probe : List.of("readinessProbe", "livenessProbe")) {
-            assertThat(mapAt(container(deployment), probe, "httpGet")).containsEntry("path", "/ping").containsEntry("port", "http");
+            assertThat(mapAt(container(deployment), probe, "httpGet"))
+                    .containsEntry("path", "/ping")
+                    .containsEntry("port", "http");
         }
     }
 
@@ -122,12 +129,14 @@ class TestKubernetesManifests {
         Map<String, Object> autoscaler = k8s.get("HorizontalPodAutoscaler", "worker");
         Map<String, Object> target = mapAt(autoscaler, "spec", "scaleTargetRef");
         Map<String, Object> deployment = k8s.get(stringAt(target, "kind"), stringAt(target, "name"));
-        assertThat(mapAt(deployment, "spec")).as("a replicas field would fight the autoscaler").doesNotContainKey("replicas");
+        assertThat(mapAt(deployment, "spec"))
+                .as("a replicas field would fight the autoscaler")
+                .doesNotContainKey("replicas");
         assertThat(stringAt(container(deployment), "resources", "requests", "cpu"))
-                .as("utilization is measured against the CPU request").isNotBlank();
-        assertThat((Integer) at(autoscaler, "spec", "minReplicas"))
-                .isPositive()
-                .isLessThanOrEqualTo((Integer) at(autoscaler, "spec", "maxReplicas"));
+                .as("utilization is measured against the CPU request")
+                .isNotBlank();
+        assertThat((Integer) at(autoscaler, "spec", "minReplicas")).isPositive().isLessThanOrEqualTo((Integer)
+                at(autoscaler, "spec", "maxReplicas"));
     }
 
     @Test
@@ -135,13 +144,20 @@ class TestKubernetesManifests {
         Map<String, Object> worker = container(k8s.get("Deployment", "worker"));
         assertThat(stringAt(worker, "resources", "requests", "memory"))
                 .isEqualTo(stringAt(worker, "resources", "limits", "memory"));
-        TestingMemory.assertFits("k8s worker", k8s.environment(worker).get("JAVA_OPTS"),
-                command("worker").option("--duckdb-memory"), TestingMemory.WORKER_OVERHEAD,
+        TestingMemory.assertFits(
+                "k8s worker",
+                k8s.environment(worker).get("JAVA_OPTS"),
+                command("worker").option("--duckdb-memory"),
+                TestingMemory.WORKER_OVERHEAD,
                 stringAt(worker, "resources", "limits", "memory"));
 
         Map<String, Object> coordinator = container(k8s.get("Deployment", "coordinator"));
-        TestingMemory.assertFits("k8s coordinator", k8s.environment(coordinator).get("JAVA_OPTS"), "",
-                256 * TestingMemory.MIB, stringAt(coordinator, "resources", "limits", "memory"));
+        TestingMemory.assertFits(
+                "k8s coordinator",
+                k8s.environment(coordinator).get("JAVA_OPTS"),
+                "",
+                256 * TestingMemory.MIB,
+                stringAt(coordinator, "resources", "limits", "memory"));
 
         Map<String, Object> zookeeper = container(k8s.get("StatefulSet", "zookeeper"));
         long heap = Long.parseLong(k8s.environment(zookeeper).get("ZK_SERVER_HEAP")) * TestingMemory.MIB;
@@ -156,15 +172,18 @@ class TestKubernetesManifests {
                 k8s.environment(container(manifest));
             }
         }
-        assertThat(k8s.usedConfigKeys()).containsExactlyInAnyOrderElementsOf(k8s.configData().keySet());
+        assertThat(k8s.usedConfigKeys())
+                .containsExactlyInAnyOrderElementsOf(k8s.configData().keySet());
     }
 
     @Test
     void skeinPodsRunAsNonRootWithoutPrivilegeEscalation() {
         for (String workload : List.of("coordinator", "worker")) {
             Map<String, Object> deployment = k8s.get("Deployment", workload);
-            assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot")).isEqualTo(true);
-            assertThat(at(container(deployment), "securityContext", "allowPrivilegeEscalation")).isEqualTo(false);
+            assertThat(at(deployment, "spec", "template", "spec", "securityContext", "runAsNonRoot"))
+                    .isEqualTo(true);
+            assertThat(at(container(deployment), "securityContext", "allowPrivilegeEscalation"))
+                    .isEqualTo(false);
         }
     }
 
@@ -174,11 +193,12 @@ class TestKubernetesManifests {
     }
 
     private SkeinCommand readinessPing(String deployment) {
-        List<String> probe = strings(at(container(k8s.get("Deployment", deployment)), "readinessProbe", "exec", "command"),
+        List<String> probe = strings(
+                at(container(k8s.get("Deployment", deployment)), "readinessProbe", "exec", "command"),
                 "readiness probe");
         assertThat(probe.get(0)).isEqualTo("skein");
-        return TestingSkeinCommands.parse("readiness probe of k8s Deployment '" + deployment + "'",
-                probe.subList(1, probe.size()));
+        return TestingSkeinCommands.parse(
+                "readiness probe of k8s Deployment '" + deployment + "'", probe.subList(1, probe.size()));
     }
 
     /**
@@ -190,8 +210,8 @@ class TestKubernetesManifests {
         String script = TestingKubernetes.expand(command.get(2), k8s.environment(container));
         String start = "exec /docker-entrypoint.sh zkServer.sh start-foreground";
         assertThat(script).endsWith(start);
-        ProcessBuilder bash = new ProcessBuilder(command.get(0), command.get(1),
-                script.replace(start, "echo \"$ZOO_MY_ID\""));
+        ProcessBuilder bash =
+                new ProcessBuilder(command.get(0), command.get(1), script.replace(start, "echo \"$ZOO_MY_ID\""));
         bash.environment().put("HOSTNAME", podName);
         Process process = bash.redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

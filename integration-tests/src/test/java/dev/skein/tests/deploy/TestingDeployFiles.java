@@ -23,7 +23,10 @@ final class TestingDeployFiles {
         while (dir != null && !Files.isRegularFile(dir.resolve("deploy/docker-compose.yml"))) {
             dir = dir.getParent();
         }
-        assertThat(dir).as("a directory above %s holding deploy/docker-compose.yml", Path.of("").toAbsolutePath())
+        assertThat(dir)
+                .as(
+                        "a directory above %s holding deploy/docker-compose.yml",
+                        Path.of("").toAbsolutePath())
                 .isNotNull();
         return dir;
     }

@@ -50,7 +50,8 @@ final class TestingDockerfile {
             current.setLength(0);
             if (!joined.isEmpty()) {
                 int space = joined.indexOf(' ');
-                instructions.add(new Instruction(joined.substring(0, space).toUpperCase(Locale.ROOT),
+                instructions.add(new Instruction(
+                        joined.substring(0, space).toUpperCase(Locale.ROOT),
                         joined.substring(space + 1).strip()));
             }
         }
@@ -58,7 +59,9 @@ final class TestingDockerfile {
     }
 
     List<Instruction> all(String keyword) {
-        return instructions.stream().filter(instruction -> instruction.keyword().equals(keyword)).toList();
+        return instructions.stream()
+                .filter(instruction -> instruction.keyword().equals(keyword))
+                .toList();
     }
 
     /** The one instruction of this keyword in the last (runtime) stage. */
@@ -75,8 +78,7 @@ final class TestingDockerfile {
             Matcher pair = ENV_PAIR.matcher(env.arguments());
             while (pair.find()) {
                 String value = pair.group(2);
-                environment.put(pair.group(1),
-                        value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
+                environment.put(pair.group(1), value.startsWith("\"") ? value.substring(1, value.length() - 1) : value);
             }
         }
         return environment;

@@ -76,7 +76,9 @@ final class TestingKubernetes {
     /** The one container of a workload (Deployment, StatefulSet). */
     static Map<String, Object> container(Map<String, Object> workload) {
         List<Object> containers = listAt(workload, "spec", "template", "spec", "containers");
-        assertThat(containers).as("containers of %s", stringAt(workload, "metadata", "name")).hasSize(1);
+        assertThat(containers)
+                .as("containers of %s", stringAt(workload, "metadata", "name"))
+                .hasSize(1);
         return map(containers.get(0), "container");
     }
 
@@ -113,7 +115,9 @@ final class TestingKubernetes {
     /** The container's args after the kubelet's expansion; a reference it cannot resolve fails. */
     List<String> arguments(Map<String, Object> container) {
         Map<String, String> environment = environment(container);
-        return strings(at(container, "args"), "args").stream().map(arg -> expand(arg, environment)).toList();
+        return strings(at(container, "args"), "args").stream()
+                .map(arg -> expand(arg, environment))
+                .toList();
     }
 
     static String expand(String value, Map<String, String> environment) {
@@ -126,7 +130,9 @@ final class TestingKubernetes {
                 continue;
             }
             // The kubelet leaves an unknown $(NAME) as it is: the program would get the text "$(NAME)".
-            assertThat(environment).as("$(%s) in '%s' is defined in the container's env", name, value).containsKey(name);
+            assertThat(environment)
+                    .as("$(%s) in '%s' is defined in the container's env", name, value)
+                    .containsKey(name);
             reference.appendReplacement(expanded, Matcher.quoteReplacement(environment.get(name)));
         }
         reference.appendTail(expanded);

@@ -30,13 +30,14 @@ final class TestingMemory {
         assertThat(matcher.matches()).as("'%s' is a memory size", size).isTrue();
         long number = Long.parseLong(matcher.group(1));
         String unit = matcher.group(2).toLowerCase(Locale.ROOT);
-        long factor = switch (unit) {
-            case "", "b" -> 1;
-            case "k", "kb", "ki", "kib" -> 1024;
-            case "m", "mb", "mi", "mib" -> MIB;
-            case "g", "gb", "gi", "gib" -> 1024 * MIB;
-            default -> throw new AssertionError("unknown unit in memory size '" + size + "'");
-        };
+        long factor =
+                switch (unit) {
+                    case "", "b" -> 1;
+                    case "k", "kb", "ki", "kib" -> 1024;
+                    case "m", "mb", "mi", "mib" -> MIB;
+                    case "g", "gb", "gi", "gib" -> 1024 * MIB;
+                    default -> throw new AssertionError("unknown unit in memory size '" + size + "'");
+                };
         return number * factor;
     }
 
@@ -55,7 +56,8 @@ final class TestingMemory {
         long direct = jvmFlag(javaOptions, "-XX:MaxDirectMemorySize=");
         long duckdb = duckdbMemory.isEmpty() ? 0 : bytes(duckdbMemory);
         assertThat(heap + direct + duckdb + overhead)
-                .as("%s: heap %d MiB + direct %d MiB + DuckDB %d MiB + overhead %d MiB within the limit %s",
+                .as(
+                        "%s: heap %d MiB + direct %d MiB + DuckDB %d MiB + overhead %d MiB within the limit %s",
                         where, heap / MIB, direct / MIB, duckdb / MIB, overhead / MIB, limit)
                 .isLessThanOrEqualTo(bytes(limit));
     }

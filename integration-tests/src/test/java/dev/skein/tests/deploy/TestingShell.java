@@ -34,28 +34,38 @@ final class TestingShell {
         try {
             Path bin = Files.createDirectories(dir.resolve("bin"));
             Path calls = Files.createDirectories(dir.resolve("calls"));
-            executable(bin.resolve("skein"), """
+            executable(
+                    bin.resolve("skein"),
+                    """
                     #!/bin/sh
                     call=$(mktemp "$SKEIN_CALLS/call.XXXXXX")
                     for argument in "$@"; do printf '%s\\0' "$argument"; done > "$call"
                     """);
-            executable(bin.resolve("hostname"), """
+            executable(
+                    bin.resolve("hostname"),
+                    """
                     #!/bin/sh
                     if [ "${1:-}" = -i ]; then echo '%s'; else echo "$HOSTNAME"; fi
-                    """.formatted(CONTAINER_ADDRESSES));
+                    """
+                            .formatted(CONTAINER_ADDRESSES));
             ProcessBuilder builder = new ProcessBuilder(argv).redirectErrorStream(true);
             builder.environment().putAll(environment);
             builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
             builder.environment().put("SKEIN_CALLS", calls.toString());
             Process process = builder.start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("%s finished", argv).isTrue();
-            assertThat(process.exitValue()).as("exit of %s, output: %s", argv, output).isZero();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                    .as("%s finished", argv)
+                    .isTrue();
+            assertThat(process.exitValue())
+                    .as("exit of %s, output: %s", argv, output)
+                    .isZero();
             List<List<String>> invocations = new ArrayList<>();
             try (Stream<Path> files = Files.list(calls)) {
                 for (Path call : files.sorted().toList()) {
                     // Every argument ends with a NUL: the last split part is the empty rest.
-                    String[] parts = Files.readString(call, StandardCharsets.UTF_8).split("\0", -1);
+                    String[] parts =
+                            Files.readString(call, StandardCharsets.UTF_8).split("\0", -1);
                     invocations.add(List.of(Arrays.copyOf(parts, parts.length - 1)));
                     Files.delete(call);
                 }

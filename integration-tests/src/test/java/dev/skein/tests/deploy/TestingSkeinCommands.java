@@ -41,7 +41,9 @@ final class TestingSkeinCommands {
         /** A positional parameter's value, e.g. submit's FILE. */
         String positional(int index) {
             List<PositionalParamSpec> positionals = subcommand.commandSpec().positionalParameters();
-            assertThat(positionals).as("positional parameters of skein %s", name()).hasSizeGreaterThan(index);
+            assertThat(positionals)
+                    .as("positional parameters of skein %s", name())
+                    .hasSizeGreaterThan(index);
             Object value = positionals.get(index).getValue();
             return String.valueOf(value);
         }
@@ -52,7 +54,9 @@ final class TestingSkeinCommands {
 
         /** The {@code [host, port]} pairs of a ZooKeeper connect string option. */
         List<HostPort> hostPorts(String name) {
-            return List.of(option(name).split(",")).stream().map(HostPort::parse).toList();
+            return List.of(option(name).split(",")).stream()
+                    .map(HostPort::parse)
+                    .toList();
         }
 
         URI uri(String name) {
@@ -74,11 +78,13 @@ final class TestingSkeinCommands {
         CommandLine commandLine = Main.commandLine();
         try {
             ParseResult result = commandLine.parseArgs(arguments.toArray(String[]::new));
-            assertThat(result.hasSubcommand()).as("%s: %s names a subcommand", where, arguments).isTrue();
+            assertThat(result.hasSubcommand())
+                    .as("%s: %s names a subcommand", where, arguments)
+                    .isTrue();
             return new SkeinCommand(where, List.copyOf(arguments), result.subcommand());
         } catch (CommandLine.ParameterException e) {
-            throw new AssertionError(where + ": skein " + String.join(" ", arguments)
-                    + " is rejected by the CLI: " + e.getMessage(), e);
+            throw new AssertionError(
+                    where + ": skein " + String.join(" ", arguments) + " is rejected by the CLI: " + e.getMessage(), e);
         }
     }
 
