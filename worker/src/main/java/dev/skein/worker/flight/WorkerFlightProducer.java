@@ -1,10 +1,12 @@
 package dev.skein.worker.flight;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.cluster.TapTicket;
 import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.task.Task;
 import dev.skein.worker.task.TaskInbox;
 import dev.skein.worker.task.TaskKey;
@@ -18,12 +20,16 @@ import java.util.Map;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.ActionType;
 import org.apache.arrow.flight.CallStatus;
+import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -45,12 +51,15 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     private final String workerId;
     private final WorkerTasks tasks;
     private final BufferAllocator allocator;
+    private final TableService tables;
     private final long startedAtMillis = System.currentTimeMillis();
 
-    public WorkerFlightProducer(String workerId, WorkerTasks tasks, BufferAllocator allocator) {
+    public WorkerFlightProducer(
+            String workerId, WorkerTasks tasks, BufferAllocator allocator, TableStore tables, boolean allowSql) {
         this.workerId = workerId;
         this.tasks = tasks;
         this.allocator = allocator;
+        this.tables = new TableService(tables, allocator, allowSql, workerId);
     }
 
     @Override
@@ -85,18 +94,75 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         }
     }
 
-    /** A tap: the task's output from now on (see {@link TapStreamer}). */
+    /** A tap on a task's output from now on (see {@link TapStreamer}), or a table or query. */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
         try {
-            TapTicket tap = TapTicket.decode(ticket.getBytes());
-            Task task = tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT);
-            TapStreamer.stream(task.taps(), tap, allocator, listener);
+            JsonNode json = ticketJson(ticket.getBytes());
+            if ("tap".equals(json.path("kind").asText())) {
+                TapTicket tap = TapTicket.decode(ticket.getBytes());
+                Task task = tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT);
+                TapStreamer.stream(task.taps(), tap, allocator, listener);
+            } else {
+                tables.stream(MAPPER.treeToValue(json, TableService.TableTicket.class), listener);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             listener.error(CallStatus.CANCELLED.withDescription("worker shutting down").toRuntimeException());
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             listener.error(CallStatuses.toFlight(e));
+        }
+    }
+
+    @Override
+    public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+        try {
+            return tables.info(descriptor);
+        } catch (RuntimeException e) {
+            throw CallStatuses.toFlight(e);
+        }
+    }
+
+    @Override
+    public void listFlights(CallContext context, Criteria criteria, StreamListener<FlightInfo> listener) {
+        try {
+            for (String table : tables.tables()) {
+                listener.onNext(tables.tableInfo(table));
+            }
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(CallStatuses.toFlight(e));
+        }
+    }
+
+    /** Appends the client's batches to the table the path names, in one transaction. */
+    @Override
+    public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
+        return () -> {
+            try {
+                List<String> path = stream.getDescriptor().getPath();
+                if (stream.getDescriptor().isCommand() || path.size() != 1) {
+                    throw new SkeinException(ErrorCode.INVALID_SPEC, "DoPut expects the path [table], got "
+                            + (stream.getDescriptor().isCommand() ? "a command" : path.toString()));
+                }
+                long rows = tables.append(path.get(0), stream);
+                byte[] ack = ("{\"table\":\"" + path.get(0) + "\",\"rows\":" + rows + "}").getBytes(StandardCharsets.UTF_8);
+                try (ArrowBuf metadata = allocator.buffer(ack.length)) {
+                    metadata.writeBytes(ack);
+                    ackStream.onNext(PutResult.metadata(metadata));
+                }
+                ackStream.onCompleted();
+            } catch (Exception e) {
+                ackStream.onError(CallStatuses.toFlight(e));
+            }
+        };
+    }
+
+    private static JsonNode ticketJson(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "not a Skein ticket: " + e.getMessage(), e);
         }
     }
 
@@ -104,6 +170,9 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
         try {
+            if (!descriptor.isCommand() || !"tap".equals(ticketJson(descriptor.getCommand()).path("kind").asText())) {
+                return new SchemaResult(tables.info(descriptor).getSchemaOptional().orElseThrow());
+            }
             TapTicket tap = TapTicket.decode(descriptor.getCommand());
             return new SchemaResult(TapStreamer.awaitSchema(tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT).taps()));
         } catch (RuntimeException e) {
@@ -130,6 +199,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     public void listActions(CallContext context, StreamListener<ActionType> listener) {
         listener.onNext(new ActionType("ping", "Answers 'pong'."));
         listener.onNext(new ActionType("healthcheck", "Worker id, uptime, tasks and memory, as JSON."));
+        listener.onNext(new ActionType("list-tables", "The worker's tables with their row counts, as JSON."));
         listener.onCompleted();
     }
 
@@ -144,8 +214,16 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                 listener.onNext(new Result(healthcheck()));
                 listener.onCompleted();
             }
+            case "list-tables" -> {
+                Map<String, Long> counts = new LinkedHashMap<>();
+                for (String table : tables.tables()) {
+                    counts.put(table, tables.tableInfo(table).getRecords());
+                }
+                listener.onNext(new Result(json(counts)));
+                listener.onCompleted();
+            }
             default -> listener.onError(CallStatus.UNIMPLEMENTED
-                    .withDescription("unknown action '" + action.getType() + "'; try 'ping' or 'healthcheck'")
+                    .withDescription("unknown action '" + action.getType() + "'; try 'ping', 'healthcheck' or 'list-tables'")
                     .toRuntimeException());
         }
     }
@@ -157,10 +235,14 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         health.put("tasks", tasks.tasks().stream().map(task -> task.wiring().key() + " " + task.state()).toList());
         health.put("arrow_allocated_bytes", allocator.getAllocatedMemory());
         health.put("heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
+        return json(health);
+    }
+
+    private static byte[] json(Object value) {
         try {
-            return MAPPER.writeValueAsBytes(health);
+            return MAPPER.writeValueAsBytes(value);
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.INTERNAL, "cannot encode healthcheck", e);
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot encode an action result", e);
         }
     }
 }
