@@ -21,7 +21,7 @@ import java.util.Map;
 /** Runs W1 on a local cluster and both in-process baselines, in one run, and reports the ratios. */
 public final class W1Benchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final long WARM_UP_FRACTION = 10;
+    private static final long WARM_UP_FRACTION = 4;
 
     private W1Benchmark() {}
 
@@ -98,7 +98,7 @@ public final class W1Benchmark {
         PipelineSpec spec = SpecParser.parse(file);
 
         // Every run is measured warm, the way a long-lived cluster runs: first the same work at a
-        // tenth of the rows, so class loading and JIT compilation are not what is measured.
+        // quarter of the rows, so class loading and JIT compilation are not what is measured.
         Path warmFile = dir.resolve("w1warm.yaml");
         Files.writeString(warmFile, W1Workload.yaml("w1warm", Math.max(1, rows / WARM_UP_FRACTION)));
         PipelineSpec warmSpec = SpecParser.parse(warmFile);
