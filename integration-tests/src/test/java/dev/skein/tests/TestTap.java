@@ -26,18 +26,31 @@ import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.types.pojo.Field;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Taps, read by Arrow's own FlightClient as any external client would. */
 class TestTap {
+    private static LocalCluster cluster;
+
     @TempDir
     Path dir;
 
+    @BeforeAll
+    static void startCluster() {
+        cluster = LocalCluster.start(3, "384m", 1);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
     @Test
     void tapReturnsOneEndpointPerTaskAndStreamsTheStageOutput() throws Exception {
-        try (LocalCluster cluster = LocalCluster.start(3, "384m", 1);
-                BufferAllocator allocator = new RootAllocator()) {
+        try (BufferAllocator allocator = new RootAllocator()) {
             Path file = TestingPipelines.write(dir, "long.yaml", """
                     name: long
                     source:
@@ -89,6 +102,44 @@ class TestTap {
             assertThat(cancelled.path("state").asText()).isEqualTo("CANCELLED");
             TestingPipelines.assertNoArrowMemoryHeld(cluster);
         }
+    }
+
+    @Test
+    void aTapThatReadsNothingNeitherStopsThePipelineNorHoldsMemory() throws Exception {
+        Path file = TestingPipelines.write(dir, "stalled.yaml", """
+                name: stalled
+                source:
+                  type: generate
+                  sql: SELECT i AS id, repeat('x', 100) AS payload FROM range(2000000000) t(i)
+                stages:
+                  - name: pass
+                    sql: SELECT * FROM input
+                sinks:
+                  - type: count
+                """);
+        assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
+        CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                rest.get("stalled").body().path("stages").get(1).path("rowsOut").asLong() > 0);
+        String[] coordinator = cluster.coordinatorFlightAddress().split(":");
+        try (BufferAllocator allocator = new RootAllocator();
+                FlightClient client = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure(coordinator[0], Integer.parseInt(coordinator[1]))).build()) {
+            FlightInfo info = client.getInfo(FlightDescriptor.command(
+                    "{\"pipeline\":\"stalled\",\"stage\":\"pass\",\"follow\":true}".getBytes(StandardCharsets.UTF_8)));
+            FlightEndpoint endpoint = info.getEndpoints().get(0);
+            try (FlightClient worker = FlightClient.builder(allocator, endpoint.getLocations().get(0)).build();
+                    FlightStream neverRead = worker.getStream(endpoint.getTicket())) {
+                long before = rest.get("stalled").body().path("stages").get(1).path("rowsOut").asLong();
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        rest.get("stalled").body().path("stages").get(1).path("rowsOut").asLong() > before + 5_000_000);
+                TestingPipelines.assertWorkerArrowMemoryBelow(cluster, 256L << 20);
+                assertThat(rest.get("stalled").body().path("state").asText()).isEqualTo("RUNNING");
+                neverRead.cancel("test done", null);
+            }
+        }
+        assertThat(rest.cancel("stalled").body().path("state").asText()).isEqualTo("CANCELLED");
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 
     /** Reads one task's tap (default limit 100 rows) and checks every row against the stage's SQL. */

@@ -108,6 +108,22 @@ final class TestingPipelines {
         }
     }
 
+    /** Checks, once, that no worker holds more than {@code bytes} of Arrow memory right now. */
+    static void assertWorkerArrowMemoryBelow(LocalCluster cluster, long bytes) throws Exception {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            for (String address : workerAddresses(cluster)) {
+                String[] hostPort = address.split(":");
+                try (FlightClient client = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure(hostPort[0], Integer.parseInt(hostPort[1]))).build()) {
+                    JsonNode health = healthcheck(client);
+                    assertThat(health.path("arrow_allocated_bytes").asLong())
+                            .as("Arrow bytes held by worker %s", health.path("worker").asText())
+                            .isLessThan(bytes);
+                }
+            }
+        }
+    }
+
     private static JsonNode healthcheck(FlightClient client) throws Exception {
         var results = client.doAction(new Action("healthcheck"));
         Result result = results.next();
