@@ -17,18 +17,20 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code stages:} list. */
 final class StageReader {
-    static final List<String> KEYS = List.of("name", "sql", "mode", "parallelism", "partition-by");
+    static final List<String> KEYS = List.of("name", "sql", "java", "mode", "parallelism", "partition-by");
     static final List<String> MODES =
             Arrays.stream(StageMode.values()).map(StageMode::yamlName).toList();
 
     private final Problems problems;
     private final SourceText text;
+    private final JavaStageReader javaReader;
     /** The location of the first stage with each name, to report duplicates. */
     private final Map<String, Location> firstByName = new HashMap<>();
 
     StageReader(Problems problems, SourceText text) {
         this.problems = problems;
         this.text = text;
+        this.javaReader = new JavaStageReader(problems);
     }
 
     /** Reads the value of {@code stages:}; empty if anything in it is wrong. */
@@ -59,39 +61,57 @@ final class StageReader {
         }
         Location location = location(node);
         String what = writtenName(node).map(name -> "stage '" + name + "'").orElse("stage #" + number);
-        YamlMapping stage = new YamlMapping(node, what, location, KEYS, List.of("java"), problems);
+        YamlMapping stage = new YamlMapping(node, what, location, KEYS, List.of(), problems);
         Optional<String> name = stage.required("name")
                 .flatMap(nameValue -> YamlValues.name("name", nameValue, "stage name", problems))
                 .filter(unique -> isFirst(unique, location, stage.value("name").orElseThrow()));
-        Optional<Location> java = stage.keyLocation("java");
-        java.ifPresent(javaKey -> problems.add(javaKey, "java stages are not supported yet"));
-        Optional<Node> sqlValue = java.isPresent() ? stage.value("sql") : stage.required("sql");
-        Optional<String> sql = sqlValue.flatMap(sqlNode -> YamlValues.nonEmptyString("sql", sqlNode, problems));
-        Optional<StageMode> mode = stage.value("mode")
-                .map(modeValue -> YamlValues.oneOf("mode", modeValue, "stage mode", "modes", MODES, List.of(), problems)
-                        .map(StageReader::mode))
-                .orElse(Optional.of(StageMode.PER_BATCH));
+        Optional<TransformSpec> transform = transform(stage, what, location);
         Optional<Integer> parallelism = stage.value("parallelism")
                 .map(count -> YamlValues.positiveInt("parallelism", count, problems))
                 .orElse(Optional.of(1));
         Optional<List<String>> partitionBy = stage.value("partition-by")
                 .map(columns -> YamlValues.names("partition-by", columns, problems))
                 .orElse(Optional.of(List.of()));
-        if (name.isEmpty()
-                || java.isPresent()
-                || sql.isEmpty()
-                || mode.isEmpty()
-                || parallelism.isEmpty()
-                || partitionBy.isEmpty()) {
+        if (name.isEmpty() || transform.isEmpty() || parallelism.isEmpty() || partitionBy.isEmpty()) {
             return Optional.empty();
         }
-        Location sqlLocation = text.contentStart((ScalarNode) sqlValue.orElseThrow());
-        return Optional.of(new StageSpec(
-                name.get(),
-                location,
-                new SqlTransformSpec(sql.get(), sqlLocation, mode.get()),
-                parallelism.get(),
-                partitionBy.get()));
+        return Optional.of(
+                new StageSpec(name.get(), location, transform.get(), parallelism.get(), partitionBy.get()));
+    }
+
+    /** The stage's {@code sql:} (with its {@code mode:}) or its {@code java:}: exactly one of them. */
+    private Optional<TransformSpec> transform(YamlMapping stage, String what, Location location) {
+        Optional<Location> sqlKey = stage.keyLocation("sql");
+        Optional<Location> javaKey = stage.keyLocation("java");
+        if (sqlKey.isPresent() && javaKey.isPresent()) {
+            problems.add(javaKey.get(), what + " has both 'sql' and 'java'; a stage runs one of them");
+            return Optional.empty();
+        }
+        if (javaKey.isPresent()) {
+            stage.keyLocation("mode")
+                    .ifPresent(modeKey -> problems.add(
+                            modeKey,
+                            "key 'mode' does not apply to java stages; a java transform emits at end of input"
+                                    + " from finish()"));
+            return javaReader
+                    .read(stage.value("java").orElseThrow(), what)
+                    .filter(java -> stage.keyLocation("mode").isEmpty())
+                    .map(TransformSpec.class::cast);
+        }
+        Optional<StageMode> mode = stage.value("mode")
+                .map(modeValue -> YamlValues.oneOf("mode", modeValue, "stage mode", "modes", MODES, List.of(), problems)
+                        .map(StageReader::mode))
+                .orElse(Optional.of(StageMode.PER_BATCH));
+        if (sqlKey.isEmpty()) {
+            problems.add(location, what + " is missing required key 'sql' or 'java'");
+            return Optional.empty();
+        }
+        Node sqlValue = stage.value("sql").orElseThrow();
+        Optional<String> sql = YamlValues.nonEmptyString("sql", sqlValue, problems);
+        if (sql.isEmpty() || mode.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SqlTransformSpec(sql.get(), text.contentStart((ScalarNode) sqlValue), mode.get()));
     }
 
     private boolean isFirst(String name, Location location, Node nameValue) {

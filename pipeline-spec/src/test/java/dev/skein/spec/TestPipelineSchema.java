@@ -34,8 +34,22 @@ class TestPipelineSchema {
     void stageMatchesTheParser() throws IOException {
         JsonNode stage = schema().at("/definitions/stage");
 
-        assertClosedObject(stage, StageReader.KEYS, List.of("name", "sql"));
+        assertClosedObject(stage, StageReader.KEYS, List.of("name"));
         assertThat(texts(stage.at("/properties/mode/enum"))).containsExactlyElementsOf(StageReader.MODES);
+        assertThat(texts(stage.at("/oneOf/0/required"))).containsExactly("sql");
+        assertThat(texts(stage.at("/oneOf/1/required"))).containsExactly("java");
+        assertThat(stage.at("/oneOf/1/properties/mode").booleanValue()).isFalse();
+    }
+
+    @Test
+    void javaMatchesTheParser() throws IOException {
+        JsonNode schema = schema();
+        JsonNode java = schema.at("/definitions/java");
+
+        assertThat(java.at("/oneOf/0/$ref").asText()).isEqualTo("#/definitions/className");
+        assertClosedObject(java.at("/oneOf/1"), JavaStageReader.KEYS, List.of("class"));
+        assertThat(schema.at("/definitions/className/pattern").asText())
+                .isEqualTo("^[A-Za-z_$][A-Za-z0-9_$]*(\\.[A-Za-z_$][A-Za-z0-9_$]*)*$");
     }
 
     @Test

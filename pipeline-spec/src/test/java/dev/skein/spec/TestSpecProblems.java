@@ -109,7 +109,7 @@ class TestSpecProblems {
                         """))
                 .containsExactly(
                         "p.yaml:5:3: error: unknown key 'foo' in source; valid keys: type, sql, path, batch-rows",
-                        "p.yaml:9:5: error: unknown key 'window' in stage 'copy'; valid keys: name, sql, mode, parallelism, partition-by",
+                        "p.yaml:9:5: error: unknown key 'window' in stage 'copy'; valid keys: name, sql, java, mode, parallelism, partition-by",
                         "p.yaml:12:5: error: unknown key 'format' in sink #1; valid keys: type, path",
                         "p.yaml:13:1: error: unknown key 'version' in pipeline; valid keys: name, source, stages, sinks");
     }
@@ -196,7 +196,7 @@ class TestSpecProblems {
                 .containsExactly(
                         "p.yaml:2:7: error: pipeline name 'Orders' must match [a-z][a-z0-9_-]*",
                         "p.yaml:6:5: error: unknown key 'paralelism' in stage 'filter'; did you mean 'parallelism'?",
-                        "p.yaml:7:5: error: stage 'filter' is missing required key 'sql'",
+                        "p.yaml:7:5: error: stage 'filter' is missing required key 'sql' or 'java'",
                         "p.yaml:7:11: error: duplicate stage name 'filter' (first defined at 4:5)",
                         "p.yaml:8:11: error: unknown stage mode 'finall'; did you mean 'final'?",
                         "p.yaml:10:11: error: sink type 'duckdb' is not supported yet",

@@ -97,7 +97,7 @@ class TestStageProblems {
                           - sql: SELECT * FROM input
                         """))
                 .containsExactly(
-                        "p.yaml:4:5: error: stage 'enrich' is missing required key 'sql'",
+                        "p.yaml:4:5: error: stage 'enrich' is missing required key 'sql' or 'java'",
                         "p.yaml:6:5: error: stage #2 is missing required key 'name'");
     }
 
@@ -121,19 +121,6 @@ class TestStageProblems {
                         "p.yaml:5:9: error: 'sql' must be a non-empty string, got an empty value",
                         "p.yaml:7:10: error: 'sql' must be a non-empty string, got ''",
                         "p.yaml:10:10: error: 'sql' must be a non-empty string, got a list");
-    }
-
-    @Test
-    void javaStage() {
-        assertThat(problems(
-                        """
-                        name: w1
-                        source: {type: generate, sql: SELECT 1 AS x}
-                        stages:
-                          - name: custom
-                            java: com.example.Enrich
-                        """))
-                .containsExactly("p.yaml:5:5: error: java stages are not supported yet");
     }
 
     @Test
