@@ -6,15 +6,17 @@ import static dev.skein.spec.YamlValues.location;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code sinks:} list. */
 final class SinkReader {
-    static final List<String> KEYS = List.of("type", "path");
-    static final List<String> TYPES = List.of("parquet", "csv", "count");
-    private static final List<String> PLANNED_TYPES = List.of("duckdb", "flight");
+    static final List<String> KEYS = List.of("type", "path", "table");
+    static final List<String> TYPES = List.of("parquet", "csv", "count", "duckdb");
+    private static final List<String> PLANNED_TYPES = List.of("flight");
+    private static final Pattern TABLE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     private final Problems problems;
     private final BaseDirectory baseDirectory;
@@ -59,6 +61,18 @@ final class SinkReader {
             sink.rejectKeysOutside(List.of("type"), kind);
             return sink.has("path") ? Optional.empty() : Optional.of(new CountSinkSpec(location));
         }
+        if (type.get().equals("duckdb")) {
+            sink.rejectKeysOutside(List.of("type", "table"), kind);
+            Optional<Node> tableValue = sink.required("table", " of type 'duckdb'");
+            Optional<String> table = tableValue.flatMap(tableNode -> YamlValues.nonEmptyString("table", tableNode, problems));
+            if (table.isPresent() && !TABLE_NAME.matcher(table.get()).matches()) {
+                problems.add(location(tableValue.get()),
+                        "table name '" + table.get() + "' must match " + TABLE_NAME.pattern());
+                return Optional.empty();
+            }
+            return table.map(name -> new DuckDbSinkSpec(name, location));
+        }
+        sink.rejectKeysOutside(List.of("type", "path"), kind);
         Optional<String> path = sink.required("path", " of type '" + type.get() + "'")
                 .flatMap(pathValue -> baseDirectory.resolve(pathValue, problems));
         return path.map(directory -> type.get().equals("parquet")

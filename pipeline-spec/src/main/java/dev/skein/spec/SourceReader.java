@@ -3,17 +3,20 @@ package dev.skein.spec;
 import static dev.skein.spec.YamlValues.describe;
 import static dev.skein.spec.YamlValues.location;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the {@code source:} mapping. */
 final class SourceReader {
-    static final List<String> KEYS = List.of("type", "sql", "path", "batch-rows");
-    static final List<String> TYPES = List.of("generate", "parquet", "csv");
-    private static final List<String> PLANNED_TYPES = List.of("flight", "ingest");
+    static final List<String> KEYS = List.of("type", "sql", "path", "schema", "batch-rows");
+    static final List<String> TYPES = List.of("generate", "parquet", "csv", "ingest");
+    private static final List<String> PLANNED_TYPES = List.of("flight");
+    private static final List<String> INGEST_KEYS = List.of("type", "schema", "batch-rows");
     private static final List<String> GENERATE_KEYS = List.of("type", "sql", "batch-rows");
     private static final List<String> FILE_KEYS = List.of("type", "path", "batch-rows");
 
@@ -25,6 +28,26 @@ final class SourceReader {
         this.problems = problems;
         this.text = text;
         this.baseDirectory = baseDirectory;
+    }
+
+    /** {@code schema:} of an ingest source: a mapping of column name to DuckDB type, in order. */
+    private Optional<List<IngestSourceSpec.ColumnSpec>> columns(Node value) {
+        if (!(value instanceof MappingNode mapping) || mapping.getValue().isEmpty()) {
+            problems.add(location(value), "'schema' must map column names to DuckDB types, got " + describe(value));
+            return Optional.empty();
+        }
+        List<IngestSourceSpec.ColumnSpec> columns = new ArrayList<>();
+        boolean valid = true;
+        for (NodeTuple tuple : mapping.getValue()) {
+            Optional<String> name = YamlValues.nonEmptyString("schema", tuple.getKeyNode(), problems);
+            Optional<String> type = YamlValues.nonEmptyString(name.orElse("schema"), tuple.getValueNode(), problems);
+            if (name.isPresent() && type.isPresent()) {
+                columns.add(new IngestSourceSpec.ColumnSpec(name.get(), type.get(), location(tuple.getKeyNode())));
+            } else {
+                valid = false;
+            }
+        }
+        return valid ? Optional.of(List.copyOf(columns)) : Optional.empty();
     }
 
     /**
@@ -57,6 +80,15 @@ final class SourceReader {
             }
             Location sqlLocation = text.contentStart((ScalarNode) sqlValue.get());
             return Optional.of(new GenerateSourceSpec(sql.get(), sqlLocation, batchRows.get(), location));
+        }
+        if (type.get().equals("ingest")) {
+            source.rejectKeysOutside(INGEST_KEYS, kind);
+            Optional<List<IngestSourceSpec.ColumnSpec>> columns =
+                    source.required("schema", qualifier).flatMap(this::columns);
+            if (columns.isEmpty() || batchRows.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new IngestSourceSpec(columns.get(), batchRows.get(), location));
         }
         source.rejectKeysOutside(FILE_KEYS, kind);
         Optional<Node> pathValue = source.required("path", qualifier);

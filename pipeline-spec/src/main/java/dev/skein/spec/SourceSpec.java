@@ -4,7 +4,7 @@ package dev.skein.spec;
  * Where a pipeline's rows come from. Every source is read through DuckDB and leaves as Arrow
  * batches of at most {@link #batchRows()} rows.
  */
-public sealed interface SourceSpec permits GenerateSourceSpec, ParquetSourceSpec, CsvSourceSpec {
+public sealed interface SourceSpec permits GenerateSourceSpec, ParquetSourceSpec, CsvSourceSpec, IngestSourceSpec {
     /** Default number of rows per Arrow batch leaving a source. */
     int DEFAULT_BATCH_ROWS = 65_536;
 

@@ -21,7 +21,7 @@ class TestSinkProblems {
                         """))
                 .containsExactly(
                         "p.yaml:5:11: error: unknown sink type 'cvs'; did you mean 'csv'?",
-                        "p.yaml:7:11: error: unknown sink type 's3'; valid types: parquet, csv, count");
+                        "p.yaml:7:11: error: unknown sink type 's3'; valid types: parquet, csv, count, duckdb");
     }
 
     @Test
@@ -34,10 +34,13 @@ class TestSinkProblems {
                         sinks:
                           - type: duckdb
                           - type: flight
+                          - type: duckdb
+                            table: 1bad
                         """))
                 .containsExactly(
-                        "p.yaml:5:11: error: sink type 'duckdb' is not supported yet",
-                        "p.yaml:6:11: error: sink type 'flight' is not supported yet");
+                        "p.yaml:5:5: error: sink #1 of type 'duckdb' is missing required key 'table'",
+                        "p.yaml:6:11: error: sink type 'flight' is not supported yet",
+                        "p.yaml:8:12: error: table name '1bad' must match [A-Za-z_][A-Za-z0-9_]{0,62}");
     }
 
     @Test

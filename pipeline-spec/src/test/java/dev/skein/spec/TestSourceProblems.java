@@ -25,19 +25,35 @@ class TestSourceProblems {
                           type: kafka
                         stages: [{name: copy, sql: SELECT * FROM input}]
                         """))
-                .containsExactly("p.yaml:3:9: error: unknown source type 'kafka'; valid types: generate, parquet, csv");
+                .containsExactly("p.yaml:3:9: error: unknown source type 'kafka'; valid types: generate, parquet, csv, ingest");
     }
 
     @Test
-    void sourceTypeNotSupportedYet() {
+    void ingestSourceDeclaresItsSchema() {
         assertThat(problems(
                         """
                         name: w1
                         source:
                           type: ingest
+                          sql: SELECT 1
                         stages: [{name: copy, sql: SELECT * FROM input}]
                         """))
-                .containsExactly("p.yaml:3:9: error: source type 'ingest' is not supported yet");
+                .containsExactly(
+                        "p.yaml:2:1: error: source of type 'ingest' is missing required key 'schema'",
+                        "p.yaml:4:3: error: key 'sql' does not apply to source type 'ingest'; valid keys: type, schema, batch-rows");
+        assertThat(problems(
+                        """
+                        name: w1
+                        source:
+                          type: ingest
+                          schema: [id]
+                        stages: [{name: copy, sql: SELECT * FROM input}]
+                        """))
+                .containsExactly("p.yaml:4:11: error: 'schema' must map column names to DuckDB types, got a list");
+    }
+
+    @Test
+    void sourceTypeNotSupportedYet() {
         assertThat(problems(
                         """
                         name: w1

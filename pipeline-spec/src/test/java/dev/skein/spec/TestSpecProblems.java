@@ -108,9 +108,9 @@ class TestSpecProblems {
                         version: 1
                         """))
                 .containsExactly(
-                        "p.yaml:5:3: error: unknown key 'foo' in source; valid keys: type, sql, path, batch-rows",
+                        "p.yaml:5:3: error: unknown key 'foo' in source; valid keys: type, sql, path, schema, batch-rows",
                         "p.yaml:9:5: error: unknown key 'window' in stage 'copy'; valid keys: name, sql, java, mode, parallelism, partition-by",
-                        "p.yaml:12:5: error: unknown key 'format' in sink #1; valid keys: type, path",
+                        "p.yaml:12:5: error: unknown key 'format' in sink #1; valid keys: type, path, table",
                         "p.yaml:13:1: error: unknown key 'version' in pipeline; valid keys: name, source, stages, sinks");
     }
 
@@ -199,7 +199,7 @@ class TestSpecProblems {
                         "p.yaml:7:5: error: stage 'filter' is missing required key 'sql' or 'java'",
                         "p.yaml:7:11: error: duplicate stage name 'filter' (first defined at 4:5)",
                         "p.yaml:8:11: error: unknown stage mode 'finall'; did you mean 'final'?",
-                        "p.yaml:10:11: error: sink type 'duckdb' is not supported yet",
+                        "p.yaml:10:5: error: sink #1 of type 'duckdb' is missing required key 'table'",
                         "p.yaml:12:9: error: unknown source type 'parket'; did you mean 'parquet'?",
                         "p.yaml:13:15: error: 'batch-rows' must be a positive integer, got 'lots'");
     }
