@@ -39,13 +39,16 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--allow-sql", description = "let Flight clients run read-only SQL over the worker's tables")
     boolean allowSql;
 
+    @Option(names = "--plugins", paramLabel = "DIR", description = "directory of jars with Java transforms, each jar loaded in its own class loader")
+    Path plugins;
+
     @Override
     public Integer call() throws Exception {
         String host = advertiseHost != null ? advertiseHost : InetAddress.getLocalHost().getHostName();
         String workerId = id != null ? id : host + "-" + port;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
-                Optional.ofNullable(database), allowSql));
+                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins)));
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
         return UntilShutdown.await(node);
     }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param duckdbMemoryLimit DuckDB memory limit, e.g. {@code 2GB}
  * @param tableDatabase the DuckDB file behind the worker's tables (DoPut/DoGet); empty for memory
  * @param allowSql whether Flight clients may run read-only SQL over those tables
+ * @param pluginsDirectory where jars of Java transforms are, each loaded in its own class loader;
+ *     classes on the worker's class path are found without one
  */
 public record WorkerConfig(
         String id,
@@ -28,8 +30,24 @@ public record WorkerConfig(
         int duckdbThreads,
         String duckdbMemoryLimit,
         Optional<Path> tableDatabase,
-        boolean allowSql) {
+        boolean allowSql,
+        Optional<Path> pluginsDirectory) {
     public static final int DEFAULT_PORT = 8815;
+
+    /** A worker without a plugins directory: Java transforms come from its class path only. */
+    public WorkerConfig(
+            String id,
+            String bindHost,
+            int port,
+            String advertiseHost,
+            ZkClusterConfig zookeeper,
+            int duckdbThreads,
+            String duckdbMemoryLimit,
+            Optional<Path> tableDatabase,
+            boolean allowSql) {
+        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
+                Optional.empty());
+    }
 
     public WorkerConfig {
         requireNonNull(id, "id is null");
@@ -38,5 +56,6 @@ public record WorkerConfig(
         requireNonNull(zookeeper, "zookeeper is null");
         requireNonNull(duckdbMemoryLimit, "duckdbMemoryLimit is null");
         requireNonNull(tableDatabase, "tableDatabase is null");
+        requireNonNull(pluginsDirectory, "pluginsDirectory is null");
     }
 }

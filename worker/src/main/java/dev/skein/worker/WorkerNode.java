@@ -6,6 +6,7 @@ import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.flight.FlightClientPool;
@@ -59,11 +60,16 @@ public final class WorkerNode implements AutoCloseable {
         BufferAllocator allocator = own(new RootAllocator());
         DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit()));
         FlightClientPool clients = own(new FlightClientPool(allocator));
+        TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
+        if (!transforms.jars().isEmpty()) {
+            log.info("worker '{}' loads Java transforms from {} plugin jars in {}", config.id(),
+                    transforms.jars().size(), transforms.pluginsDirectory().orElseThrow());
+        }
         ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
-        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, reporter));
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, reporter));
         server = own(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),

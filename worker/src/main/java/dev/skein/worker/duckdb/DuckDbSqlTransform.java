@@ -6,6 +6,7 @@ import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession.BatchConsumer;
+import dev.skein.worker.task.StageTransform;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -15,7 +16,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * of the query. Final: batches collect in the temporary table {@code input} and the query runs once
  * at end of input. Used by one task thread.
  */
-public final class DuckDbSqlTransform {
+public final class DuckDbSqlTransform implements StageTransform {
     private static final String BATCH_RELATION = "skein_batch";
 
     private final DuckDbSession session;
@@ -36,6 +37,7 @@ public final class DuckDbSqlTransform {
     }
 
     /** Takes one input batch (still owned by the caller); per batch, emits its result to {@code out}. */
+    @Override
     public void accept(VectorSchemaRoot batch, BatchConsumer out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
             session.register("input", batch);
@@ -62,6 +64,7 @@ public final class DuckDbSqlTransform {
      *
      * @param inputSchema the input's schema, needed only if no batch arrived
      */
+    @Override
     public Schema finish(Schema inputSchema, BatchConsumer out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
             if (outputSchema == null) {
@@ -89,6 +92,10 @@ public final class DuckDbSqlTransform {
         accumulating = false;
         return schema;
     }
+
+    /** Nothing to free: the session belongs to the task, and a final stage's table to the session. */
+    @Override
+    public void close() {}
 
     private static Schema required(Schema inputSchema) {
         if (inputSchema == null) {

@@ -2,13 +2,18 @@ package dev.skein.worker.task;
 
 import dev.skein.cluster.ResultPreview;
 import dev.skein.cluster.TaskState;
+import dev.skein.spec.JavaTransformSpec;
+import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.TransformSpec;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.DuckDbSqlTransform;
 import dev.skein.worker.duckdb.SourceSql;
 import dev.skein.worker.flight.FlightClientPool;
+import dev.skein.worker.plugin.JavaBatchTransform;
 import dev.skein.worker.sink.Sink;
 import dev.skein.worker.sink.Sinks;
 import dev.skein.worker.tap.TapHub;
@@ -35,6 +40,7 @@ public final class Task implements Runnable {
     private final BufferAllocator allocator;
     private final DuckDbDatabase database;
     private final FlightClientPool clients;
+    private final TransformLoader transforms;
     private final TaskEvents events;
     private final Optional<TaskInbox> inbox;
     private final TaskCounters counters = new TaskCounters();
@@ -50,12 +56,14 @@ public final class Task implements Runnable {
             BufferAllocator workerAllocator,
             DuckDbDatabase database,
             FlightClientPool clients,
+            TransformLoader transforms,
             TaskEvents events) {
         this.wiring = wiring;
         this.allocator = workerAllocator.newChildAllocator("task-" + wiring.key(), 0, Long.MAX_VALUE);
         this.taps = new TapHub(workerAllocator);
         this.database = database;
         this.clients = clients;
+        this.transforms = transforms;
         this.events = events;
         this.inbox = wiring.source().isPresent() ? Optional.empty() : Optional.of(new TaskInbox(wiring.upstreams()));
     }
@@ -138,25 +146,40 @@ public final class Task implements Runnable {
         }
     }
 
+    /**
+     * Runs the stage's transform over the inbox. The transform is closed before the task reports
+     * FINISHED: a Java transform that leaked Arrow memory fails a task that otherwise succeeded
+     * (and is only logged, behind the first failure, when the task failed anyway).
+     */
     private Schema runStage(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
-        var spec = wiring.transform().orElseThrow();
-        DuckDbSqlTransform transform =
-                new DuckDbSqlTransform(session, allocator, spec.sql(), spec.mode(), wiring.batchRows());
         TaskInbox input = inbox.orElseThrow();
-        while (true) {
-            Optional<VectorSchemaRoot> next = input.take();
-            if (next.isEmpty()) {
-                break;
+        try (StageTransform transform = openTransform(session)) {
+            while (true) {
+                Optional<VectorSchemaRoot> next = input.take();
+                if (next.isEmpty()) {
+                    break;
+                }
+                try (VectorSchemaRoot batch = next.get()) {
+                    counters.countIn(batch);
+                    transform.accept(batch, emit);
+                }
+                if (cancelled) {
+                    throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
+                }
             }
-            try (VectorSchemaRoot batch = next.get()) {
-                counters.countIn(batch);
-                transform.accept(batch, emit);
-            }
-            if (cancelled) {
-                throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
-            }
+            return transform.finish(input.schema().orElse(null), emit);
         }
-        return transform.finish(input.schema().orElse(null), emit);
+    }
+
+    private StageTransform openTransform(DuckDbSession session) {
+        TransformSpec spec = wiring.transform().orElseThrow();
+        if (spec instanceof SqlTransformSpec sql) {
+            return new DuckDbSqlTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows());
+        }
+        if (spec instanceof JavaTransformSpec java) {
+            return JavaBatchTransform.open(java, transforms, wiring, allocator);
+        }
+        throw new IllegalStateException("no transform for " + spec);
     }
 
     private void emit(VectorSchemaRoot batch, DownstreamRouter router) throws Exception {

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.skein.spec.SinkSpec;
 import dev.skein.spec.SourceSpec;
-import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.TransformSpec;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,7 +26,7 @@ public record TaskWiring(
         TaskKey key,
         String stageName,
         Optional<SourceSpec> source,
-        Optional<SqlTransformSpec> transform,
+        Optional<TransformSpec> transform,
         int upstreams,
         List<DownstreamTarget> downstream,
         List<String> downstreamPartitionBy,

@@ -47,7 +47,7 @@ public final class TaskWirings {
                 key,
                 stage == 0 ? "source" : spec.stages().get(stage - 1).name(),
                 stage == 0 ? Optional.of(spec.source()) : Optional.empty(),
-                stage == 0 ? Optional.empty() : Optional.of(sqlOf(spec.stages().get(stage - 1))),
+                stage == 0 ? Optional.empty() : Optional.of(spec.stages().get(stage - 1).transform()),
                 upstreams,
                 downstream,
                 partitionBy,
@@ -60,9 +60,5 @@ public final class TaskWirings {
     static boolean isForward(int senderParallelism, int receiverParallelism, StageSpec receiver) {
         return senderParallelism == receiverParallelism
                 && (receiver.partitionBy().isEmpty() || receiverParallelism == 1);
-    }
-
-    private static dev.skein.spec.SqlTransformSpec sqlOf(StageSpec stage) {
-        return (dev.skein.spec.SqlTransformSpec) stage.transform();
     }
 }

@@ -9,6 +9,7 @@ import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecParser;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.flight.FlightClientPool;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     private final BufferAllocator allocator;
     private final DuckDbDatabase database;
     private final FlightClientPool clients;
+    private final TransformLoader transforms;
     private final TaskEvents events;
     private final Map<TaskKey, CompletableFuture<Task>> tasks = new ConcurrentHashMap<>();
     private final Map<String, Long> latestEpoch = new ConcurrentHashMap<>();
@@ -46,11 +48,12 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
 
     public WorkerTasks(
             String workerId, BufferAllocator allocator, DuckDbDatabase database, FlightClientPool clients,
-            TaskEvents events) {
+            TransformLoader transforms, TaskEvents events) {
         this.workerId = workerId;
         this.allocator = allocator;
         this.database = database;
         this.clients = clients;
+        this.transforms = transforms;
         this.events = events;
     }
 
@@ -95,7 +98,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             if (slot.isDone()) {
                 continue;
             }
-            Task task = new Task(wiring, allocator, database, clients, events);
+            Task task = new Task(wiring, allocator, database, clients, transforms, events);
             slot.complete(task);
             taskThreads.execute(task);
         }
