@@ -3,6 +3,8 @@ package dev.skein.coordinator;
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.cluster.ZkClusterConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * How a coordinator runs.
@@ -12,14 +14,28 @@ import dev.skein.cluster.ZkClusterConfig;
  * @param httpPort the REST port; 0 picks a free one
  * @param flightPort the Flight port for taps; 0 picks a free one
  * @param zookeeper how to reach the cluster state
+ * @param pluginsDirectory jars of Java transforms, to check the Java stages of submitted pipelines
+ *     (give the workers' plugins directory); classes on the class path are found without one
  */
-public record CoordinatorConfig(String id, String bindHost, int httpPort, int flightPort, ZkClusterConfig zookeeper) {
+public record CoordinatorConfig(
+        String id,
+        String bindHost,
+        int httpPort,
+        int flightPort,
+        ZkClusterConfig zookeeper,
+        Optional<Path> pluginsDirectory) {
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_FLIGHT_PORT = 8816;
+
+    /** A coordinator that finds Java transforms on its class path only. */
+    public CoordinatorConfig(String id, String bindHost, int httpPort, int flightPort, ZkClusterConfig zookeeper) {
+        this(id, bindHost, httpPort, flightPort, zookeeper, Optional.empty());
+    }
 
     public CoordinatorConfig {
         requireNonNull(id, "id is null");
         requireNonNull(bindHost, "bindHost is null");
         requireNonNull(zookeeper, "zookeeper is null");
+        requireNonNull(pluginsDirectory, "pluginsDirectory is null");
     }
 }

@@ -11,6 +11,7 @@ import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.coordinator.scheduling.PipelineSupervisor;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.time.Duration;
@@ -77,7 +78,8 @@ public final class CoordinatorNode implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL,
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
-        SqlBinder binder = own(SqlBinder.open());
+        TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
+        SqlBinder binder = own(SqlBinder.open(transforms));
         pipelines = new PipelineService(plans, workers, binder);
         http = RestApi.create(pipelines);
         own(http::stop);

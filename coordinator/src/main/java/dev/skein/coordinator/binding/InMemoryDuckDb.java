@@ -1,5 +1,6 @@
 package dev.skein.coordinator.binding;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,15 +11,28 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * The private in-memory DuckDB the binder describes queries in. It never executes user SQL: text
  * is parsed first, and only a single SELECT (or text that does not parse) is ever prepared, because
  * DuckDB's JDBC driver runs every statement but the last when it prepares several.
+ *
+ * <p>It also translates column types between DuckDB and Arrow for Java stages, exactly as the
+ * workers' DuckDB does: Arrow from DuckDB types by exporting an empty result, DuckDB types from an
+ * Arrow schema by registering an empty Arrow stream and describing a query over it.
  */
 final class InMemoryDuckDb implements AutoCloseable {
     private static final String PARSE = "SELECT j->>'error', j->>'error_type', json_array_length(j->'statements')"
             + " FROM (SELECT json_serialize_sql(?::VARCHAR) AS j)";
+
+    private static final String ARROW_RELATION = "skein_java_output";
 
     private final Connection connection;
 
@@ -98,6 +112,26 @@ final class InMemoryDuckDb implements AutoCloseable {
         }
     }
 
+    /** The Arrow schema DuckDB gives {@code input}'s columns when it exports them, as a worker does. */
+    Schema arrowSchemaOfInput(BufferAllocator allocator) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                DuckDBResultSet result = (DuckDBResultSet) statement.executeQuery("SELECT * FROM input LIMIT 0");
+                ArrowReader reader = (ArrowReader) result.arrowExportStream(allocator, 1)) {
+            return reader.getVectorSchemaRoot().getSchema();
+        } catch (IOException e) {
+            throw new SQLException("cannot read DuckDB's Arrow export: " + e.getMessage(), e);
+        }
+    }
+
+    /** The DuckDB columns of Arrow batches of {@code schema}, as DuckDB reads them from a worker's Java stage. */
+    List<BoundColumn> describeArrow(Schema schema, BufferAllocator allocator) throws SQLException {
+        try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+            Data.exportArrayStream(allocator, new EmptyBatches(allocator, schema), stream);
+            connection.unwrap(DuckDBConnection.class).registerArrowStream(ARROW_RELATION, stream);
+            return describe("SELECT * FROM " + ARROW_RELATION).columns();
+        }
+    }
+
     /** Removes {@code input}, so that a source's SQL cannot see the last pipeline's. */
     void dropInput() throws SQLException {
         try (Statement statement = connection.createStatement()) {
@@ -108,5 +142,33 @@ final class InMemoryDuckDb implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    /** An Arrow stream with a schema and no batches: all DuckDB needs to describe it. */
+    private static final class EmptyBatches extends ArrowReader {
+        private final Schema schema;
+
+        EmptyBatches(BufferAllocator allocator, Schema schema) {
+            super(allocator);
+            this.schema = schema;
+        }
+
+        @Override
+        public boolean loadNextBatch() {
+            return false;
+        }
+
+        @Override
+        public long bytesRead() {
+            return 0;
+        }
+
+        @Override
+        protected void closeReadSource() {}
+
+        @Override
+        protected Schema readSchema() {
+            return schema;
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.skein.coordinator.binding.InMemoryDuckDb.ParseVerdict;
 import dev.skein.spec.CsvSourceSpec;
 import dev.skein.spec.GenerateSourceSpec;
 import dev.skein.spec.InvalidSpecException;
+import dev.skein.spec.JavaTransformSpec;
 import dev.skein.spec.Location;
 import dev.skein.spec.ParquetSourceSpec;
 import dev.skein.spec.PipelineSpec;
@@ -13,6 +14,8 @@ import dev.skein.spec.SourceSpec;
 import dev.skein.spec.SqlPositions;
 import dev.skein.spec.SqlTransformSpec;
 import dev.skein.spec.StageSpec;
+import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,19 +24,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 
-/** One run of binding a pipeline: walks source and stages in order, collecting every problem. */
+/**
+ * One run of binding a pipeline: walks source and stages in order, collecting every problem. A
+ * Java stage is asked for its output schema given its input's Arrow schema (the declared schema of
+ * a Java stage before it, else DuckDB's export of the upstream's columns); its output's DuckDB
+ * types are what the stages after it bind against.
+ */
 final class PipelineBinding {
     private static final Comparator<Problem> FILE_ORDER = Comparator.comparingInt(
                     (Problem problem) -> problem.location().line())
             .thenComparingInt(problem -> problem.location().column());
 
     private final InMemoryDuckDb duckDb;
+    private final TransformLoader transforms;
+    private final BufferAllocator allocator;
     private final PipelineSpec spec;
     private final List<Problem> problems = new ArrayList<>();
+    /** The exact Arrow output of the stage just bound, when it is a Java stage. */
+    private Optional<Schema> javaOutput = Optional.empty();
 
-    PipelineBinding(InMemoryDuckDb duckDb, PipelineSpec spec) {
+    PipelineBinding(InMemoryDuckDb duckDb, TransformLoader transforms, BufferAllocator allocator, PipelineSpec spec) {
         this.duckDb = duckDb;
+        this.transforms = transforms;
+        this.allocator = allocator;
         this.spec = spec;
     }
 
@@ -93,6 +109,11 @@ final class PipelineBinding {
 
     private Optional<List<BoundColumn>> bindStage(StageSpec stage, Upstream upstream) throws SQLException {
         String subject = "stage '" + stage.name() + "'";
+        Optional<Schema> arrowInput = javaOutput;
+        javaOutput = Optional.empty();
+        if (stage.transform() instanceof JavaTransformSpec java) {
+            return bindJava(stage, java, subject, upstream, arrowInput);
+        }
         if (stage.transform() instanceof SqlTransformSpec sql) {
             try {
                 duckDb.replaceInput(upstream.columns());
@@ -106,6 +127,53 @@ final class PipelineBinding {
             return bindQuery(subject, sql.sql(), sql.sqlLocation(), Optional.of(upstream));
         }
         throw new IllegalStateException("no binding for transform " + stage.transform());
+    }
+
+    /**
+     * @param arrowInput the input's exact Arrow schema when the upstream is a Java stage; else it
+     *     comes from DuckDB, as a worker's DuckDB would produce it
+     */
+    private Optional<List<BoundColumn>> bindJava(
+            StageSpec stage, JavaTransformSpec java, String subject, Upstream upstream, Optional<Schema> arrowInput)
+            throws SQLException {
+        Location at = java.classLocation();
+        Schema input;
+        try {
+            if (arrowInput.isPresent()) {
+                input = arrowInput.get();
+            } else {
+                duckDb.replaceInput(upstream.columns());
+                input = duckDb.arrowSchemaOfInput(allocator);
+            }
+        } catch (SQLException e) {
+            report(at, subject + ": cannot give DuckDB the columns of " + upstream.description() + ": "
+                    + DuckDbError.parse(messageOf(e), "").headline());
+            return Optional.empty();
+        }
+        Schema output;
+        try {
+            output = JavaStageProbe.outputSchema(transforms, spec.name(), stage, java, input, allocator);
+        } catch (SkeinException e) {
+            report(at, subject + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        // checked on the Arrow names: DuckDB would rename a duplicate on reading it
+        List<BoundColumn> named = output.getFields().stream()
+                .map(field -> new BoundColumn(field.getName(), field.getType().toString()))
+                .toList();
+        if (checkedColumns(subject, named, at).isEmpty()) {
+            return Optional.empty();
+        }
+        List<BoundColumn> columns;
+        try {
+            columns = duckDb.describeArrow(output, allocator);
+        } catch (SQLException e) {
+            report(at, subject + ": DuckDB cannot read the output schema of " + java.className() + " ("
+                    + output + "): " + DuckDbError.parse(messageOf(e), "").headline());
+            return Optional.empty();
+        }
+        javaOutput = Optional.of(output);
+        return Optional.of(columns);
     }
 
     private void checkPartitionBy(StageSpec stage, Upstream upstream) {

@@ -6,11 +6,16 @@ import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.spi.plugin.TransformLoader;
 import java.sql.SQLException;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
 
 /**
  * Binds a pipeline's SQL in DuckDB without reading data: the source's query or files, then every
- * stage's SQL against an empty {@code input} holding exactly its upstream's columns. Used by the
+ * stage's SQL against an empty {@code input} holding exactly its upstream's columns, and every Java
+ * stage's class against its upstream's Arrow schema (the class must be found, implement {@code
+ * dev.skein.spi.BatchTransform}, and declare an output schema DuckDB can read). Used by the
  * coordinator on submit and by {@code skein validate}, so both reject the same pipelines with the
  * same {@code file:line:col} problems.
  *
@@ -36,29 +41,55 @@ import java.sql.SQLException;
  *       not an INSERT statement}; {@code stage 'x': sql is empty}; {@code stage 'x': sql must not
  *       have parameters ('?' or '$1'): nothing fills them}; {@code stage 'x': output column 'a'
  *       appears more than once; names must be unique, ignoring case} (the same with {@code source:})
+ *   <li>a Java stage's {@code class:} value: {@code stage 'x': class 'com.example.Nope' not found};
+ *       {@code stage 'x': class 'com.example.Foo' does not implement dev.skein.spi.BatchTransform};
+ *       {@code stage 'x': class 'com.example.Foo' has no public no-argument constructor} (and other
+ *       {@link TransformLoader} problems); {@code stage 'x': com.example.Foo.outputSchema threw
+ *       IllegalArgumentException: <its message>} (the same for its constructor, {@code open} and
+ *       {@code close}); {@code stage 'x': DuckDB cannot read the output schema of com.example.Foo
+ *       (<schema>): <DuckDB's message>}; and the duplicate column problem above
  * </ul>
+ *
+ * <p>Validating a Java stage runs its class's constructor, {@code open}, {@code outputSchema} and
+ * {@code close} in this JVM (with no data), with a child of the binder's own Arrow allocator.
  *
  * <p>Holds one in-memory DuckDB connection (one thread, small memory limit). Thread-safe: calls
  * are serialized on this object.
  */
 public final class SqlBinder implements AutoCloseable {
     private final InMemoryDuckDb duckDb;
+    private final TransformLoader transforms;
+    private final BufferAllocator allocator;
 
     // guarded by this
     private boolean closed;
 
-    private SqlBinder(InMemoryDuckDb duckDb) {
+    private SqlBinder(InMemoryDuckDb duckDb, TransformLoader transforms) {
         this.duckDb = duckDb;
+        this.transforms = transforms;
+        this.allocator = new RootAllocator();
+    }
+
+    /**
+     * Opens the in-memory DuckDB; Java stages' classes are looked up on the class path only. Close
+     * the binder to release it.
+     *
+     * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB cannot start
+     */
+    public static SqlBinder open() {
+        return open(TransformLoader.classPathOnly());
     }
 
     /**
      * Opens the in-memory DuckDB; close the binder to release it.
      *
+     * @param transforms where Java stages' classes are looked up; stays owned by the caller, who
+     *     closes it after the binder
      * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB cannot start
      */
-    public static SqlBinder open() {
+    public static SqlBinder open(TransformLoader transforms) {
         try {
-            return new SqlBinder(InMemoryDuckDb.open());
+            return new SqlBinder(InMemoryDuckDb.open(), transforms);
         } catch (SQLException e) {
             throw new SkeinException(
                     ErrorCode.INTERNAL, "cannot open an in-memory DuckDB to bind SQL: " + e.getMessage(), e);
@@ -81,7 +112,7 @@ public final class SqlBinder implements AutoCloseable {
             throw new IllegalStateException("the SQL binder is closed");
         }
         try {
-            return new PipelineBinding(duckDb, spec).bind();
+            return new PipelineBinding(duckDb, transforms, allocator, spec).bind();
         } catch (SQLException e) {
             throw new SkeinException(
                     ErrorCode.INTERNAL,
@@ -101,6 +132,9 @@ public final class SqlBinder implements AutoCloseable {
             duckDb.close();
         } catch (SQLException e) {
             throw new SkeinException(ErrorCode.INTERNAL, "cannot close the SQL binder's DuckDB: " + e.getMessage(), e);
+        } finally {
+            // throws if a Java stage's class leaked memory while it was validated: a real leak
+            allocator.close();
         }
     }
 }
