@@ -4,6 +4,9 @@ import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
+import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.flight.ClusterCredentials;
+import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.flight.CoordinatorFlightProducer;
 import dev.skein.coordinator.http.RestApi;
@@ -33,18 +36,26 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(60);
 
     private final CoordinatorConfig config;
+    private final AuthConfig auth;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private Javalin http;
     private FlightServer flight;
     private PipelineService pipelines;
     private volatile boolean closed;
 
-    private CoordinatorNode(CoordinatorConfig config) {
+    private CoordinatorNode(CoordinatorConfig config, AuthConfig auth) {
         this.config = config;
+        this.auth = auth;
     }
 
+    /** Starts a coordinator open to anyone who reaches its ports (it warns so). */
     public static CoordinatorNode start(CoordinatorConfig config) {
-        CoordinatorNode node = new CoordinatorNode(config);
+        return start(config, AuthConfig.open());
+    }
+
+    /** Starts a coordinator whose REST and Flight calls are authenticated as {@code auth} says. */
+    public static CoordinatorNode start(CoordinatorConfig config, AuthConfig auth) {
+        CoordinatorNode node = new CoordinatorNode(config, auth);
         try {
             node.startAll();
         } catch (RuntimeException e) {
@@ -68,9 +79,13 @@ public final class CoordinatorNode implements AutoCloseable {
         plans.addListener(supervisor);
         plans.start();
         supervisor.start();
+        TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
+        SqlBinder binder = own(SqlBinder.open(transforms));
+        pipelines = new PipelineService(plans, workers, binder);
         BufferAllocator allocator = own(new RootAllocator());
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
-                        new CoordinatorFlightProducer(plans, allocator))
+                        new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id())))
+                .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .build());
         try {
             flight.start();
@@ -78,12 +93,13 @@ public final class CoordinatorNode implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL,
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
-        TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
-        SqlBinder binder = own(SqlBinder.open(transforms));
-        pipelines = new PipelineService(plans, workers, binder);
-        http = RestApi.create(pipelines);
+        http = RestApi.create(pipelines, auth);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
+        if (!auth.enabled()) {
+            log.warn("coordinator '{}' runs WITHOUT authentication: anyone who reaches its ports can submit, cancel and"
+                    + " tap pipelines; start it with --auth (see README, Authentication)", config.id());
+        }
         log.info("coordinator '{}' serving http://{}:{} and Flight on port {}", config.id(), config.bindHost(),
                 http.port(), flight.getPort());
     }

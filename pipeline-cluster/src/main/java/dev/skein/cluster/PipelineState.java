@@ -4,6 +4,8 @@ package dev.skein.cluster;
 public enum PipelineState {
     /** Tasks are placed and running. */
     RUNNING,
+    /** An ingest pipeline was told its input is complete: sources end, every task flushes. */
+    DRAINING,
     /** Every task finished; sinks are moving their staged output into place. */
     COMMITTING,
     SUCCEEDED,

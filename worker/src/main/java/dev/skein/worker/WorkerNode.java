@@ -4,6 +4,9 @@ import dev.skein.cluster.WorkerInfo;
 import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
+import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.flight.ClusterCredentials;
+import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
@@ -33,18 +36,29 @@ public final class WorkerNode implements AutoCloseable {
     private static final long STATUS_INTERVAL_MILLIS = 500;
 
     private final WorkerConfig config;
+    private final AuthConfig auth;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private FlightServer server;
     private WorkerTasks tasks;
     private volatile boolean closed;
 
-    private WorkerNode(WorkerConfig config) {
+    private WorkerNode(WorkerConfig config, AuthConfig auth) {
         this.config = config;
+        this.auth = auth;
     }
 
-    /** Starts a worker; on failure everything started so far is closed again. */
+    /** Starts a worker open to anyone who reaches its port (it warns so). */
     public static WorkerNode start(WorkerConfig config) {
-        WorkerNode node = new WorkerNode(config);
+        return start(config, AuthConfig.open());
+    }
+
+    /**
+     * Starts a worker whose Flight calls are authenticated as {@code auth} says, and whose calls to
+     * other workers carry its cluster credentials; on failure everything started so far is closed
+     * again.
+     */
+    public static WorkerNode start(WorkerConfig config, AuthConfig auth) {
+        WorkerNode node = new WorkerNode(config, auth);
         try {
             node.startAll();
         } catch (RuntimeException | IOException e) {
@@ -59,7 +73,7 @@ public final class WorkerNode implements AutoCloseable {
     private void startAll() throws IOException {
         BufferAllocator allocator = own(new RootAllocator());
         DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit()));
-        FlightClientPool clients = own(new FlightClientPool(allocator));
+        FlightClientPool clients = own(new FlightClientPool(allocator, ClusterCredentials.of(auth, config.id())));
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
         if (!transforms.jars().isEmpty()) {
             log.info("worker '{}' loads Java transforms from {} plugin jars in {}", config.id(),
@@ -69,11 +83,12 @@ public final class WorkerNode implements AutoCloseable {
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
-        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, reporter));
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, reporter));
         server = own(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
                         new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql()))
+                .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .build());
         server.start();
         plans.addListener(tasks);
@@ -82,6 +97,10 @@ public final class WorkerNode implements AutoCloseable {
         ZkWorkerRegistry registry = own(cluster.workerRegistry());
         registry.register(new WorkerInfo(config.id(), config.advertiseHost(), server.getPort(),
                 Runtime.getRuntime().availableProcessors(), System.currentTimeMillis()));
+        if (!auth.enabled()) {
+            log.warn("worker '{}' runs WITHOUT authentication: anyone who reaches port {} can read and write its data;"
+                    + " start it with --auth (see README, Authentication)", config.id(), server.getPort());
+        }
         log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
                 server.getPort(), config.advertiseHost(), server.getPort());
     }

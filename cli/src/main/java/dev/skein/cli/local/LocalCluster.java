@@ -1,9 +1,12 @@
 package dev.skein.cli.local;
 
+import dev.skein.cli.client.ClientCredentials;
+import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cluster.WorkerInfo;
 import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.cluster.ZkWorkerRegistry;
+import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
 import dev.skein.spi.ErrorCode;
@@ -16,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.util.AutoCloseables;
@@ -30,28 +34,59 @@ public final class LocalCluster implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final List<WorkerProcess> workers = new ArrayList<>();
     private final Path workDir;
+    private final Optional<Path> pluginsDirectory;
     private EmbeddedZooKeeper zookeeper;
     private CoordinatorNode coordinator;
+    private Optional<LocalLogin> login = Optional.empty();
 
-    private LocalCluster(Path workDir) {
+    private LocalCluster(Path workDir, Optional<Path> pluginsDirectory) {
         this.workDir = workDir;
+        this.pluginsDirectory = pluginsDirectory;
+    }
+
+    /**
+     * A cluster whose Java transforms come from this JVM's class path (which the worker processes
+     * share).
+     *
+     * @param workers number of worker processes
+     * @param workerHeap each worker's heap, e.g. {@code 1g}
+     * @param duckdbThreads DuckDB threads per worker
+     */
+    public static LocalCluster start(int workers, String workerHeap, int duckdbThreads) {
+        return start(workers, workerHeap, duckdbThreads, Optional.empty());
     }
 
     /**
      * @param workers number of worker processes
      * @param workerHeap each worker's heap, e.g. {@code 1g}
      * @param duckdbThreads DuckDB threads per worker
+     * @param pluginsDirectory jars of Java transforms, given to the coordinator and every worker
      */
-    public static LocalCluster start(int workers, String workerHeap, int duckdbThreads) {
+    public static LocalCluster start(
+            int workers, String workerHeap, int duckdbThreads, Optional<Path> pluginsDirectory) {
+        return start(workers, workerHeap, duckdbThreads, pluginsDirectory, false);
+    }
+
+    /**
+     * @param workers number of worker processes
+     * @param workerHeap each worker's heap, e.g. {@code 1g}
+     * @param duckdbThreads DuckDB threads per worker
+     * @param pluginsDirectory jars of Java transforms, given to the coordinator and every worker
+     * @param auth whether every node authenticates every call, with a secret and a user the
+     *     cluster makes for itself (see {@link #login()})
+     */
+    public static LocalCluster start(
+            int workers, String workerHeap, int duckdbThreads, Optional<Path> pluginsDirectory, boolean auth) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("skein-local-");
         } catch (IOException e) {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot create a work directory: " + e.getMessage(), e);
         }
-        LocalCluster cluster = new LocalCluster(workDir);
+        LocalCluster cluster =
+                new LocalCluster(workDir, pluginsDirectory.map(directory -> directory.toAbsolutePath().normalize()));
         try {
-            cluster.startAll(workers, workerHeap, duckdbThreads);
+            cluster.startAll(workers, workerHeap, duckdbThreads, auth);
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
@@ -59,10 +94,15 @@ public final class LocalCluster implements AutoCloseable {
         return cluster;
     }
 
-    private void startAll(int workerCount, String workerHeap, int duckdbThreads) {
+    private void startAll(int workerCount, String workerHeap, int duckdbThreads, boolean auth) {
+        if (auth) {
+            login = Optional.of(LocalLogin.create(workDir));
+        }
         zookeeper = own(EmbeddedZooKeeper.start("127.0.0.1", 0, workDir.resolve("zookeeper")));
         ZkClusterConfig zk = ZkClusterConfig.of(zookeeper.connectString());
-        coordinator = own(CoordinatorNode.start(new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk)));
+        coordinator = own(CoordinatorNode.start(
+                new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk, pluginsDirectory),
+                login.map(LocalLogin::authConfig).orElseGet(AuthConfig::open)));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i, workerHeap, duckdbThreads);
         }
@@ -71,12 +111,15 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts one more worker process (it registers by itself). */
     public WorkerProcess addWorker(String id, String heap, int duckdbThreads) {
-        WorkerProcess worker = own(WorkerProcess.start(id, workDir, heap, List.of(
+        List<String> args = new ArrayList<>(List.of(
                 "--zookeeper", zookeeper.connectString(),
                 "--bind", "127.0.0.1",
                 "--advertise-host", "127.0.0.1",
                 "--port", "0",
-                "--duckdb-threads", Integer.toString(duckdbThreads))));
+                "--duckdb-threads", Integer.toString(duckdbThreads)));
+        pluginsDirectory.ifPresent(directory -> args.addAll(List.of("--plugins", directory.toString())));
+        login.ifPresent(local -> args.addAll(local.workerArgs()));
+        WorkerProcess worker = own(WorkerProcess.start(id, workDir, heap, args));
         workers.add(worker);
         return worker;
     }
@@ -114,6 +157,17 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
+    /** {@code host:port} of the registered workers with these ids. */
+    public List<String> liveWorkerAddresses(java.util.Set<String> ids) {
+        try (ZkCluster cluster = ZkCluster.connect(ZkClusterConfig.of(zookeeper.connectString()));
+                ZkWorkerRegistry registry = cluster.workerRegistry().start()) {
+            return registry.liveWorkers().stream()
+                    .filter(worker -> ids.contains(worker.id()))
+                    .map(WorkerInfo::address)
+                    .toList();
+        }
+    }
+
     private <T extends AutoCloseable> T own(T resource) {
         resources.push(resource);
         return resource;
@@ -121,6 +175,16 @@ public final class LocalCluster implements AutoCloseable {
 
     public String coordinatorUrl() {
         return "http://127.0.0.1:" + coordinator.httpPort();
+    }
+
+    /** The user and secret of a cluster started with authentication. */
+    public Optional<LocalLogin> login() {
+        return login;
+    }
+
+    /** A REST client of the coordinator, logged in if the cluster authenticates. */
+    public CoordinatorClient coordinatorClient() {
+        return new CoordinatorClient(coordinatorUrl(), login.map(LocalLogin::credentials).orElseGet(ClientCredentials::none));
     }
 
     /** {@code host:port} of the coordinator's Flight service (taps). */

@@ -4,6 +4,7 @@ import dev.skein.coordinator.binding.InMemoryDuckDb.DescribedQuery;
 import dev.skein.coordinator.binding.InMemoryDuckDb.ParseVerdict;
 import dev.skein.spec.CsvSourceSpec;
 import dev.skein.spec.GenerateSourceSpec;
+import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.JavaTransformSpec;
 import dev.skein.spec.Location;
@@ -42,6 +43,9 @@ final class PipelineBinding {
     private final TransformLoader transforms;
     private final BufferAllocator allocator;
     private final PipelineSpec spec;
+    private static final java.util.regex.Pattern INGEST_TYPE =
+            java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_ ]*(\\([0-9, ]+\\))?(\\[\\])*");
+
     private final List<Problem> problems = new ArrayList<>();
     /** The exact Arrow output of the stage just bound, when it is a Java stage. */
     private Optional<Schema> javaOutput = Optional.empty();
@@ -92,7 +96,34 @@ final class PipelineBinding {
         if (source instanceof CsvSourceSpec csv) {
             return bindFiles("read_csv", FileSet.of(csv.path(), "csv"), csv.pathLocation());
         }
+        if (source instanceof IngestSourceSpec ingest) {
+            return bindIngest(ingest);
+        }
         throw new IllegalStateException("no binding for source " + source);
+    }
+
+    /** An ingest source's columns are declared: each type must be one DuckDB knows. */
+    private Optional<List<BoundColumn>> bindIngest(IngestSourceSpec ingest) {
+        List<BoundColumn> columns = new ArrayList<>();
+        boolean valid = true;
+        for (IngestSourceSpec.ColumnSpec column : ingest.columns()) {
+            // The type goes into SQL text: allow type syntax only, never a second statement.
+            if (!INGEST_TYPE.matcher(column.type()).matches()) {
+                report(column.location(), "source: column '" + column.name() + "' has an invalid type '"
+                        + column.type() + "'");
+                valid = false;
+                continue;
+            }
+            String query = "SELECT CAST(NULL AS " + column.type() + ") AS \"" + column.name().replace("\"", "\"\"") + "\"";
+            try {
+                columns.addAll(duckDb.describe(query).columns());
+            } catch (SQLException e) {
+                report(column.location(), "source: column '" + column.name() + "' has type '" + column.type()
+                        + "': " + DuckDbError.parse(messageOf(e), query).headline());
+                valid = false;
+            }
+        }
+        return valid ? checkedColumns("source", columns, ingest.location()) : Optional.empty();
     }
 
     private Optional<List<BoundColumn>> bindFiles(String reader, String files, Location pathLocation) {

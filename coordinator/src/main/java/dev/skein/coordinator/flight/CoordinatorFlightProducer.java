@@ -5,6 +5,8 @@ import dev.skein.cluster.TapTicket;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.coordinator.scheduling.PipelineService;
+import dev.skein.cluster.flight.ClusterCredentials;
 import dev.skein.spec.SpecParser;
 import dev.skein.spec.StageSpec;
 import dev.skein.spi.ErrorCode;
@@ -13,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.ActionType;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.Criteria;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -21,6 +26,7 @@ import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.flight.NoOpFlightProducer;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
@@ -33,11 +39,39 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class CoordinatorFlightProducer extends NoOpFlightProducer {
     private final ZkPlanStore plans;
+    private final PipelineService pipelines;
     private final BufferAllocator allocator;
+    private final ClusterCredentials credentials;
 
-    public CoordinatorFlightProducer(ZkPlanStore plans, BufferAllocator allocator) {
+    /** @param credentials what the coordinator's own calls to workers carry */
+    public CoordinatorFlightProducer(
+            ZkPlanStore plans, PipelineService pipelines, BufferAllocator allocator, ClusterCredentials credentials) {
         this.plans = plans;
+        this.pipelines = pipelines;
         this.allocator = allocator;
+        this.credentials = credentials;
+    }
+
+    /** {@code finish-ingest} (body: the pipeline name): the ingest input is complete. */
+    @Override
+    public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        try {
+            if (!action.getType().equals("finish-ingest")) {
+                throw CallStatus.UNIMPLEMENTED.withDescription("unknown action '" + action.getType()
+                        + "'; try 'finish-ingest'").toRuntimeException();
+            }
+            String pipeline = new String(action.getBody(), StandardCharsets.UTF_8).trim();
+            listener.onNext(new Result(pipelines.finishIngest(pipeline).state().getBytes(StandardCharsets.UTF_8)));
+            listener.onCompleted();
+        } catch (RuntimeException e) {
+            listener.onError(CallStatuses.toFlight(e));
+        }
+    }
+
+    @Override
+    public void listActions(CallContext context, StreamListener<ActionType> listener) {
+        listener.onNext(new ActionType("finish-ingest", "Body: a pipeline name. Its ingest input is complete."));
+        listener.onCompleted();
     }
 
     @Override
@@ -87,6 +121,9 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
             throw new SkeinException(ErrorCode.NOT_FOUND,
                     "pipeline '" + plan.pipeline() + "' is " + plan.state() + "; only running pipelines can be tapped");
         }
+        if (request.stage().equals("ingest")) {
+            return ingestInfo(descriptor, plan);
+        }
         List<String> stages = stageNames(plan);
         int stage = stages.indexOf(request.stage());
         if (stage < 0) {
@@ -104,10 +141,29 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
         return new FlightInfo(schema, descriptor, endpoints, -1, -1);
     }
 
+    /**
+     * Where writers DoPut: one endpoint per source task; its ticket bytes are the descriptor
+     * command to DoPut with (or DoPut PATH [pipeline, "ingest"] to the endpoint's worker).
+     */
+    private FlightInfo ingestInfo(FlightDescriptor descriptor, PipelinePlan plan) {
+        List<FlightEndpoint> endpoints = new ArrayList<>();
+        byte[] firstCommand = null;
+        for (TaskPlacement task : plan.tasksOf(0)) {
+            byte[] command = ("{\"version\":1,\"kind\":\"ingest\",\"pipeline\":\"" + plan.pipeline() + "\",\"epoch\":"
+                    + plan.epoch() + ",\"index\":" + task.index() + "}").getBytes(StandardCharsets.UTF_8);
+            firstCommand = firstCommand == null ? command : firstCommand;
+            endpoints.add(new FlightEndpoint(new Ticket(command), Location.forGrpcInsecure(task.host(), task.port())));
+        }
+        return new FlightInfo(workerSchema(plan.tasksOf(0).get(0), firstCommand), descriptor, endpoints, -1, -1);
+    }
+
     private Schema workerSchema(TaskPlacement task, TapTicket ticket) {
-        try (FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure(task.host(), task.port()))
-                .build()) {
-            return client.getSchema(FlightDescriptor.command(ticket.encode())).getSchema();
+        return workerSchema(task, ticket.encode());
+    }
+
+    private Schema workerSchema(TaskPlacement task, byte[] command) {
+        try (FlightClient client = credentials.connect(allocator, Location.forGrpcInsecure(task.host(), task.port()))) {
+            return client.getSchema(FlightDescriptor.command(command)).getSchema();
         } catch (FlightRuntimeException e) {
             throw e;
         } catch (Exception e) {

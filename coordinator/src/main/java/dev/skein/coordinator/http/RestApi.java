@@ -1,5 +1,6 @@
 package dev.skein.coordinator.http;
 
+import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.Problem;
@@ -19,8 +20,10 @@ import java.util.Map;
  * PUT    /api/v1/pipelines/{name}   YAML body; ?file=NAME for messages, ?base-dir=DIR for relative paths
  * GET    /api/v1/pipelines
  * GET    /api/v1/pipelines/{name}
+ * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
  * DELETE /api/v1/pipelines/{name}   cancels
- * GET    /ping
+ * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
+ * GET    /ping                      open even with authentication on, for health checks
  * </pre>
  *
  * Errors are JSON {@code {"code": ..., "message": ..., "problems": [...]}}; the HTTP status comes
@@ -29,16 +32,19 @@ import java.util.Map;
 public final class RestApi {
     private RestApi() {}
 
-    public static Javalin create(PipelineService pipelines) {
+    public static Javalin create(PipelineService pipelines, AuthConfig auth) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson().updateMapper(mapper ->
                     mapper.registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())));
+            RestAuthentication.install(config.routes, auth);
             config.routes.get("/ping", ctx -> ctx.result("pong"));
             config.routes.get("/api/v1/pipelines", ctx -> ctx.json(pipelines.list()));
             config.routes.get("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.get(ctx.pathParam("name"))));
             config.routes.put("/api/v1/pipelines/{name}", ctx -> submit(pipelines, ctx));
+            config.routes.post("/api/v1/pipelines/{name}/finish-ingest",
+                    ctx -> ctx.json(pipelines.finishIngest(ctx.pathParam("name"))));
             config.routes.delete("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.cancel(ctx.pathParam("name"))));
             config.routes.exception(InvalidSpecException.class, (e, ctx) -> ctx.status(400)
                     .json(error("INVALID_SPEC", "the pipeline spec is invalid",

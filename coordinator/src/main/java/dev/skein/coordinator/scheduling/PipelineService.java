@@ -7,6 +7,7 @@ import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.planning.Planner;
+import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecParser;
 import dev.skein.spec.StageSpec;
@@ -67,6 +68,23 @@ public final class PipelineService {
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         if (!plan.state().isTerminal()) {
             plan = plan.withState(PipelineState.CANCELLED, System.currentTimeMillis(), Optional.of("cancelled by user"));
+            plans.updatePlan(plan);
+        }
+        return view(plan);
+    }
+
+    /**
+     * Tells an ingest pipeline its input is complete: accepted batches flow on, every task
+     * flushes, sinks commit, as for a bounded pipeline.
+     */
+    public synchronized PipelineView finishIngest(String name) {
+        PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
+        PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
+        if (!(spec.source() instanceof IngestSourceSpec)) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "pipeline '" + name + "' has no ingest source");
+        }
+        if (plan.state() == PipelineState.RUNNING) {
+            plan = plan.withState(PipelineState.DRAINING, 0, Optional.empty());
             plans.updatePlan(plan);
         }
         return view(plan);

@@ -83,7 +83,8 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
                 return;
             }
             boolean complete = statuses.size() == plan.tasks().size();
-            if (plan.state() == PipelineState.RUNNING && complete && statuses.stream()
+            if ((plan.state() == PipelineState.RUNNING || plan.state() == PipelineState.DRAINING) && complete
+                    && statuses.stream()
                     .allMatch(s -> s.state() == TaskState.FINISHED || s.state() == TaskState.COMMITTED)) {
                 plans.updatePlan(plan.withState(PipelineState.COMMITTING, 0, Optional.empty()));
             } else if (plan.state() == PipelineState.COMMITTING && complete && statuses.stream()

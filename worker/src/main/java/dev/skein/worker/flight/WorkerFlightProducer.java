@@ -135,23 +135,39 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         }
     }
 
-    /** Appends the client's batches to the table the path names, in one transaction. */
+    /**
+     * DoPut: into an ingest pipeline (PATH [pipeline, "ingest"] or CMD {"kind":"ingest",...}), or
+     * appended to the table PATH [table] names, in one transaction. Acknowledged once, with the rows
+     * taken, as JSON app metadata.
+     */
     @Override
     public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                List<String> path = stream.getDescriptor().getPath();
-                if (stream.getDescriptor().isCommand() || path.size() != 1) {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC, "DoPut expects the path [table], got "
-                            + (stream.getDescriptor().isCommand() ? "a command" : path.toString()));
+                FlightDescriptor descriptor = stream.getDescriptor();
+                List<String> path = descriptor.isCommand() ? List.of() : descriptor.getPath();
+                JsonNode command = descriptor.isCommand() ? ticketJson(descriptor.getCommand()) : MAPPER.nullNode();
+                String ack;
+                if (IngestReceiver.isIngest(path, command)) {
+                    long rows = IngestReceiver.receive(tasks, path, command, stream, this::adopt);
+                    ack = "{\"ingested\":" + rows + "}";
+                } else if (path.size() == 1) {
+                    long rows = tables.append(path.get(0), stream);
+                    ack = "{\"table\":\"" + path.get(0) + "\",\"rows\":" + rows + "}";
+                } else {
+                    throw new SkeinException(ErrorCode.INVALID_SPEC,
+                            "DoPut expects the path [table] or [pipeline, \"ingest\"], got "
+                                    + (descriptor.isCommand() ? "a command" : path.toString()));
                 }
-                long rows = tables.append(path.get(0), stream);
-                byte[] ack = ("{\"table\":\"" + path.get(0) + "\",\"rows\":" + rows + "}").getBytes(StandardCharsets.UTF_8);
-                try (ArrowBuf metadata = allocator.buffer(ack.length)) {
-                    metadata.writeBytes(ack);
+                byte[] bytes = ack.getBytes(StandardCharsets.UTF_8);
+                try (ArrowBuf metadata = allocator.buffer(bytes.length)) {
+                    metadata.writeBytes(bytes);
                     ackStream.onNext(PutResult.metadata(metadata));
                 }
                 ackStream.onCompleted();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ackStream.onError(CallStatus.CANCELLED.withDescription("worker shutting down").toRuntimeException());
             } catch (Exception e) {
                 ackStream.onError(CallStatuses.toFlight(e));
             }
@@ -170,11 +186,20 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
         try {
+            if (descriptor.isCommand() && "ingest".equals(ticketJson(descriptor.getCommand()).path("kind").asText())) {
+                JsonNode ingest = ticketJson(descriptor.getCommand());
+                Task task = tasks.awaitTask(new TaskKey(ingest.path("pipeline").asText(), ingest.path("epoch").asLong(),
+                        0, ingest.path("index").asInt()), TAP_LOOKUP_TIMEOUT);
+                return new SchemaResult(task.awaitIngestSchema());
+            }
             if (!descriptor.isCommand() || !"tap".equals(ticketJson(descriptor.getCommand()).path("kind").asText())) {
                 return new SchemaResult(tables.info(descriptor).getSchemaOptional().orElseThrow());
             }
             TapTicket tap = TapTicket.decode(descriptor.getCommand());
             return new SchemaResult(TapStreamer.awaitSchema(tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT).taps()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CallStatus.CANCELLED.withDescription("worker shutting down").toRuntimeException();
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }

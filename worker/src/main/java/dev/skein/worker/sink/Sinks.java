@@ -2,9 +2,12 @@ package dev.skein.worker.sink;
 
 import dev.skein.spec.CountSinkSpec;
 import dev.skein.spec.CsvSinkSpec;
+import dev.skein.spec.DuckDbSinkSpec;
 import dev.skein.spec.ParquetSinkSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.TableStore;
+import dev.skein.worker.task.TaskKey;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 
@@ -13,7 +16,14 @@ public final class Sinks {
     private Sinks() {}
 
     public static Sink forSpec(
-            SinkSpec spec, DuckDbDatabase database, BufferAllocator allocator, long epoch, int index, int parallelism) {
+            SinkSpec spec,
+            DuckDbDatabase database,
+            TableStore tables,
+            BufferAllocator allocator,
+            TaskKey task,
+            int parallelism) {
+        long epoch = task.epoch();
+        int index = task.index();
         if (spec instanceof ParquetSinkSpec parquet) {
             return new FileSink(database.openSession(allocator), allocator, Path.of(parquet.path()), "parquet",
                     "(FORMAT parquet)", epoch, index, parallelism);
@@ -21,6 +31,9 @@ public final class Sinks {
         if (spec instanceof CsvSinkSpec csv) {
             return new FileSink(database.openSession(allocator), allocator, Path.of(csv.path()), "csv",
                     "(FORMAT csv, HEADER true)", epoch, index, parallelism);
+        }
+        if (spec instanceof DuckDbSinkSpec duckdb) {
+            return new TableSink(tables.openSession(allocator), allocator, duckdb.table(), task);
         }
         if (spec instanceof CountSinkSpec) {
             return new CountSink();

@@ -2,6 +2,7 @@ package dev.skein.worker.task;
 
 import dev.skein.cluster.ResultPreview;
 import dev.skein.cluster.TaskState;
+import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.JavaTransformSpec;
 import dev.skein.spec.SqlTransformSpec;
 import dev.skein.spec.TransformSpec;
@@ -10,6 +11,7 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.duckdb.DuckDbSqlTransform;
 import dev.skein.worker.duckdb.SourceSql;
 import dev.skein.worker.flight.FlightClientPool;
@@ -20,6 +22,8 @@ import dev.skein.worker.tap.TapHub;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -50,6 +54,10 @@ public final class Task implements Runnable {
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile boolean cancelled;
     private volatile TaskState state = TaskState.STARTING;
+    private final TableStore tables;
+    private final boolean ingest;
+    private final CountDownLatch ingestReady = new CountDownLatch(1);
+    private volatile Schema ingestSchema;
 
     public Task(
             TaskWiring wiring,
@@ -57,7 +65,9 @@ public final class Task implements Runnable {
             DuckDbDatabase database,
             FlightClientPool clients,
             TransformLoader transforms,
+            TableStore tables,
             TaskEvents events) {
+        this.tables = tables;
         this.wiring = wiring;
         this.allocator = workerAllocator.newChildAllocator("task-" + wiring.key(), 0, Long.MAX_VALUE);
         this.taps = new TapHub(workerAllocator);
@@ -65,7 +75,10 @@ public final class Task implements Runnable {
         this.clients = clients;
         this.transforms = transforms;
         this.events = events;
-        this.inbox = wiring.source().isPresent() ? Optional.empty() : Optional.of(new TaskInbox(wiring.upstreams()));
+        this.ingest = wiring.source().filter(source -> source instanceof IngestSourceSpec).isPresent();
+        this.inbox = ingest
+                ? Optional.of(new TaskInbox(1))
+                : wiring.source().isPresent() ? Optional.empty() : Optional.of(new TaskInbox(wiring.upstreams()));
     }
 
     public TaskWiring wiring() {
@@ -94,6 +107,26 @@ public final class Task implements Runnable {
         return taps;
     }
 
+    /** For an ingest source: the Arrow schema writers must send, once the task has worked it out. */
+    public Schema awaitIngestSchema() throws InterruptedException {
+        if (!ingest) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, wiring.label() + " of pipeline '"
+                    + wiring.key().pipeline() + "' is not an ingest source");
+        }
+        if (!ingestReady.await(30, TimeUnit.SECONDS) || ingestSchema == null) {
+            throw new SkeinException(ErrorCode.NOT_FOUND, "the ingest source of '" + wiring.key().pipeline()
+                    + "' is not accepting data");
+        }
+        return ingestSchema;
+    }
+
+    /** For an ingest source: the input is complete; what was accepted flows on, then the task ends. */
+    public void finishIngest() {
+        if (ingest) {
+            inbox.ifPresent(TaskInbox::finishAll);
+        }
+    }
+
     /** Stops the task soon; staged output is dropped. */
     public void cancel() {
         cancelled = true;
@@ -109,8 +142,7 @@ public final class Task implements Runnable {
                         wiring.downstream(), wiring.downstreamPartitionBy(), wiring.key().index(), clients, allocator,
                         () -> cancelled)) {
             for (var sinkSpec : wiring.sinks()) {
-                sinks.add(Sinks.forSpec(sinkSpec, database, allocator, wiring.key().epoch(), wiring.key().index(),
-                        wiring.parallelism()));
+                sinks.add(Sinks.forSpec(sinkSpec, database, tables, allocator, wiring.key(), wiring.parallelism()));
             }
             DuckDbSession.BatchConsumer emit = batch -> emit(batch, router);
             Schema output = wiring.source().isPresent() ? runSource(session, emit) : runStage(session, emit);
@@ -129,6 +161,7 @@ public final class Task implements Runnable {
                 setState(TaskState.FAILED, Optional.of(describe(failure)));
             }
         } finally {
+            ingestReady.countDown();
             taps.end(null);
             inbox.ifPresent(TaskInbox::close);
             closeAllocator();
@@ -136,6 +169,9 @@ public final class Task implements Runnable {
     }
 
     private Schema runSource(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
+        if (ingest) {
+            return runIngest(session, emit);
+        }
         String sql = SourceSql.of(wiring.source().get());
         try {
             return session.query(sql, wiring.batchRows(), emit).schema();
@@ -151,6 +187,30 @@ public final class Task implements Runnable {
      * FINISHED: a Java transform that leaked Arrow memory fails a task that otherwise succeeded
      * (and is only logged, behind the first failure, when the task failed anyway).
      */
+    /** An ingest source passes on what writers DoPut into its inbox until told to finish. */
+    private Schema runIngest(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
+        IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < spec.columns().size(); i++) {
+            IngestSourceSpec.ColumnSpec column = spec.columns().get(i);
+            sql.append(i == 0 ? "" : ", ").append("CAST(NULL AS ").append(column.type()).append(") AS \"")
+                    .append(column.name().replace("\"", "\"\"")).append('"');
+        }
+        ingestSchema = session.query(sql + " LIMIT 0", 1, batch -> {}).schema();
+        ingestReady.countDown();
+        TaskInbox input = inbox.orElseThrow();
+        while (true) {
+            Optional<VectorSchemaRoot> next = input.take();
+            if (next.isEmpty()) {
+                return ingestSchema;
+            }
+            try (VectorSchemaRoot batch = next.get()) {
+                counters.countIn(batch);
+                emit.accept(batch);
+            }
+        }
+    }
+
     private Schema runStage(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
         TaskInbox input = inbox.orElseThrow();
         try (StageTransform transform = openTransform(session)) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -25,7 +26,7 @@ public final class TaskInbox {
 
     private sealed interface Item permits Batch, End, Failure {}
 
-    private record Batch(VectorSchemaRoot root) implements Item {}
+    private record Batch(VectorSchemaRoot root, CompletableFuture<Boolean> taken) implements Item {}
 
     private record End(int from) implements Item {}
 
@@ -62,12 +63,32 @@ public final class TaskInbox {
      * @return false if the task has gone and the sender should stop
      */
     public boolean put(VectorSchemaRoot batch) {
-        return enqueue(new Batch(batch));
+        return enqueue(new Batch(batch, null));
+    }
+
+    /**
+     * Like {@link #put}, and the returned future tells whether the task took the batch (true) or
+     * the inbox was closed with the batch still in it (false): an ingest writer is acknowledged
+     * only for batches the task really took.
+     */
+    public CompletableFuture<Boolean> putTracked(VectorSchemaRoot batch) {
+        CompletableFuture<Boolean> taken = new CompletableFuture<>();
+        if (!enqueue(new Batch(batch, taken))) {
+            taken.complete(false);
+        }
+        return taken;
     }
 
     /** Marks the stream from upstream task {@code from} as complete. */
     public void upstreamFinished(int from) {
         enqueue(new End(from));
+    }
+
+    /** Ends the input no matter how many streams ended (an ingest source was told to finish). */
+    public void finishAll() {
+        for (int from = 0; from < upstreams; from++) {
+            upstreamFinished(from);
+        }
     }
 
     /** Fails the task: an upstream stream broke. */
@@ -110,6 +131,9 @@ public final class TaskInbox {
                 continue;
             }
             if (item instanceof Batch batch) {
+                if (batch.taken() != null) {
+                    batch.taken().complete(true);
+                }
                 return Optional.of(batch.root());
             } else if (item instanceof Failure failure) {
                 throw failure.cause();
@@ -136,6 +160,9 @@ public final class TaskInbox {
         for (Item item : left) {
             if (item instanceof Batch batch) {
                 batch.root().close();
+                if (batch.taken() != null) {
+                    batch.taken().complete(false);
+                }
             }
         }
     }

@@ -11,6 +11,7 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.flight.FlightClientPool;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     private final DuckDbDatabase database;
     private final FlightClientPool clients;
     private final TransformLoader transforms;
+    private final TableStore tables;
     private final TaskEvents events;
     private final Map<TaskKey, CompletableFuture<Task>> tasks = new ConcurrentHashMap<>();
     private final Map<String, Long> latestEpoch = new ConcurrentHashMap<>();
@@ -48,8 +50,9 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
 
     public WorkerTasks(
             String workerId, BufferAllocator allocator, DuckDbDatabase database, FlightClientPool clients,
-            TransformLoader transforms, TaskEvents events) {
+            TransformLoader transforms, TableStore tables, TaskEvents events) {
         this.workerId = workerId;
+        this.tables = tables;
         this.allocator = allocator;
         this.database = database;
         this.clients = clients;
@@ -78,6 +81,15 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
         stopPipeline(plan.pipeline(), plan.epoch());
         switch (plan.state()) {
             case RUNNING -> start(plan);
+            case DRAINING -> {
+                start(plan);
+                for (Task task : tasks()) {
+                    if (task.wiring().key().pipeline().equals(plan.pipeline())
+                            && task.wiring().key().epoch() == plan.epoch()) {
+                        task.finishIngest();
+                    }
+                }
+            }
             case COMMITTING -> forEachTask(plan, Task::commit, TaskState.FINISHED);
             case SUCCEEDED -> forget(plan.pipeline(), Long.MAX_VALUE);
             case FAILED, CANCELLED -> stopPipeline(plan.pipeline(), Long.MAX_VALUE);
@@ -98,7 +110,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             if (slot.isDone()) {
                 continue;
             }
-            Task task = new Task(wiring, allocator, database, clients, transforms, events);
+            Task task = new Task(wiring, allocator, database, clients, transforms, tables, events);
             slot.complete(task);
             taskThreads.execute(task);
         }
@@ -176,6 +188,15 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SkeinException(ErrorCode.CANCELLED, "interrupted while waiting for task " + key);
         }
+    }
+
+    /**
+     * The running ingest source task of {@code pipeline} on this worker with the given index, for
+     * a DoPut that names the pipeline rather than an epoch.
+     */
+    public Task ingestTask(String pipeline, int index) {
+        long epoch = latestEpoch.getOrDefault(pipeline, 0L);
+        return awaitTask(new TaskKey(pipeline, epoch, 0, index), Duration.ofSeconds(2));
     }
 
     /** The tasks currently known, for status reports and health checks. */
