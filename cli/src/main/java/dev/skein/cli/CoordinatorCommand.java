@@ -4,6 +4,8 @@ import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
 import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,11 +27,15 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--id", description = "participant id in the leader election (default: host name)")
     String id;
 
+    @Option(names = "--plugins", paramLabel = "DIR", description = "the workers' directory of Java transform jars, to check Java stages on submit")
+    Path plugins;
+
     @Override
     public Integer call() throws Exception {
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
-                new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper)));
+                new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper),
+                        Optional.ofNullable(plugins)));
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
                 + " and Flight on port " + node.flightPort());
         return UntilShutdown.await(node);

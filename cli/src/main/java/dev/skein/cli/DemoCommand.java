@@ -1,6 +1,7 @@
 package dev.skein.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,11 +14,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--file", description = "pipeline to run (default: examples/pipelines/w1.yaml in the Skein home)")
     Path file;
 
+    @Option(names = "--plugins", paramLabel = "DIR", description = "directory of Java transform jars, for the coordinator and every worker")
+    Path plugins;
+
     @Override
     public Integer call() throws Exception {
         Path pipeline = file != null
                 ? file
                 : Path.of(System.getProperty("skein.home", "."), "examples", "pipelines", "w1.yaml");
-        return RunCommand.runLocally(pipeline, workers, "1g", 1);
+        return RunCommand.runLocally(pipeline, workers, "1g", 1, Optional.ofNullable(plugins));
     }
 }

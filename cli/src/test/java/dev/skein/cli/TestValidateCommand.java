@@ -60,7 +60,7 @@ class TestValidateCommand {
                 """);
 
         assertThat(validate(file.toString())).isEqualTo(1);
-        assertThat(out.toString()).isEqualTo(file + ":8:5: error: stage 'more' is missing required key 'sql'\n"
+        assertThat(out.toString()).isEqualTo(file + ":8:5: error: stage 'more' is missing required key 'sql' or 'java'\n"
                 + file + ":9:5: error: unknown key 'sq' in stage 'more'; did you mean 'sql'?\n"
                 + "2 problems\n");
     }
