@@ -3,6 +3,7 @@ package dev.skein.cli;
 import dev.skein.cli.client.CoordinatorClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,9 +15,12 @@ final class CancelCommand implements Callable<Integer> {
     @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
     String coordinator;
 
+    @Mixin
+    LoginOptions login;
+
     @Override
     public Integer call() {
-        CoordinatorClient.ApiResponse response = new CoordinatorClient(coordinator).cancel(name);
+        CoordinatorClient.ApiResponse response = new CoordinatorClient(coordinator, login.credentials()).cancel(name);
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());
             return Main.EXIT_FAILED;

@@ -1,6 +1,7 @@
 package dev.skein.cli;
 
 import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
 import java.net.InetAddress;
@@ -8,12 +9,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "coordinator", description = "Run a coordinator (REST API, planning, supervision).")
 final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
     String zookeeper;
+
+    @Mixin
+    AuthOptions auth;
 
     @Option(names = "--http-port", defaultValue = "8080", description = "REST port (default ${DEFAULT-VALUE})")
     int httpPort;
@@ -32,10 +37,12 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AuthConfig authConfig = auth.config();
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
                 new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper),
-                        Optional.ofNullable(plugins)));
+                        Optional.ofNullable(plugins)),
+                authConfig);
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
                 + " and Flight on port " + node.flightPort());
         return UntilShutdown.await(node);

@@ -17,11 +17,15 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "directory of Java transform jars, for the coordinator and every worker")
     Path plugins;
 
+    @Option(names = "--auth", description = "authenticate every call, with a random cluster secret and a user"
+            + " the local cluster makes for itself (printed)")
+    boolean auth;
+
     @Override
     public Integer call() throws Exception {
         Path pipeline = file != null
                 ? file
                 : Path.of(System.getProperty("skein.home", "."), "examples", "pipelines", "w1.yaml");
-        return RunCommand.runLocally(pipeline, workers, "1g", 1, Optional.ofNullable(plugins));
+        return RunCommand.runLocally(pipeline, workers, "1g", 1, Optional.ofNullable(plugins), auth);
     }
 }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             TapCommand.class,
             BenchCommand.class,
             PingCommand.class,
+            HashPasswordCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

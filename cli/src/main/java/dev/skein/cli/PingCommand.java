@@ -8,10 +8,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.flight.Action;
+import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.CallOptions;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightRuntimeException;
@@ -21,6 +23,7 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,6 +46,9 @@ final class PingCommand implements Callable<Integer> {
             defaultValue = "5",
             description = "seconds to wait for the answer (default ${DEFAULT-VALUE})")
     int timeoutSeconds;
+
+    @Mixin
+    LoginOptions login;
 
     @Spec
     CommandSpec spec;
@@ -127,8 +133,8 @@ final class PingCommand implements Callable<Integer> {
                             allocator, Location.forGrpcInsecure(address.host(), address.port()))
                     .build();
             try {
-                Iterator<Result> results =
-                        client.doAction(new Action("ping"), CallOptions.timeout(timeoutSeconds, TimeUnit.SECONDS));
+                CallOption timeout = CallOptions.timeout(timeoutSeconds, TimeUnit.SECONDS);
+                Iterator<Result> results = client.doAction(new Action("ping"), withCredentials(client, timeout));
                 String answer = results.hasNext() ? new String(results.next().getBody(), StandardCharsets.UTF_8) : "";
                 // Drain the stream so the call completes before the client closes.
                 while (results.hasNext()) {
@@ -141,6 +147,14 @@ final class PingCommand implements Callable<Integer> {
                 client.close();
             }
         }
+    }
+
+    /** {@code options} plus what authenticates the call, if the command has credentials (see {@link LoginOptions}). */
+    private CallOption[] withCredentials(FlightClient client, CallOption... options) {
+        CallOption[] credentials = login.credentials().flightOptions(client);
+        CallOption[] all = Arrays.copyOf(options, options.length + credentials.length);
+        System.arraycopy(credentials, 0, all, options.length, credentials.length);
+        return all;
     }
 
     private String pingHttp(URI base) throws IOException, InterruptedException {

@@ -1,6 +1,5 @@
 package dev.skein.cli;
 
-import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.LocalCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +26,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "directory of Java transform jars, for the coordinator and every worker")
     Path plugins;
 
+    @Option(names = "--auth", description = "authenticate every call, with a random cluster secret and a user"
+            + " the local cluster makes for itself (printed)")
+    boolean auth;
+
     @Override
     public Integer call() throws Exception {
-        return runLocally(file, workers, workerHeap, duckdbThreads, Optional.ofNullable(plugins));
+        return runLocally(file, workers, workerHeap, duckdbThreads, Optional.ofNullable(plugins), auth);
     }
 
-    static int runLocally(Path file, int workers, String workerHeap, int duckdbThreads, Optional<Path> plugins)
+    static int runLocally(
+            Path file, int workers, String workerHeap, int duckdbThreads, Optional<Path> plugins, boolean auth)
             throws Exception {
         if (!Files.isRegularFile(file)) {
             System.err.println(file + ": error: no such file");
@@ -47,9 +51,11 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         System.err.println("starting a local cluster: embedded ZooKeeper, a coordinator and " + workers + " worker processes");
-        try (LocalCluster cluster = LocalCluster.start(workers, workerHeap, duckdbThreads, plugins)) {
+        try (LocalCluster cluster = LocalCluster.start(workers, workerHeap, duckdbThreads, plugins, auth)) {
             System.err.println("cluster up (coordinator " + cluster.coordinatorUrl() + ", logs in " + cluster.workDir() + ")");
-            return PipelineFiles.submit(new CoordinatorClient(cluster.coordinatorUrl()), file, true, System.out, System.err);
+            cluster.login().ifPresent(login -> System.err.println("authentication on: user '" + login.user()
+                    + "', password '" + login.password() + "' (for skein tap/status while it runs)"));
+            return PipelineFiles.submit(cluster.coordinatorClient(), file, true, System.out, System.err);
         }
     }
 }

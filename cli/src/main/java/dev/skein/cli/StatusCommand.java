@@ -6,6 +6,7 @@ import dev.skein.cli.client.PipelineWatcher;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,9 +18,12 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
     String coordinator;
 
+    @Mixin
+    LoginOptions login;
+
     @Override
     public Integer call() {
-        CoordinatorClient client = new CoordinatorClient(coordinator);
+        CoordinatorClient client = new CoordinatorClient(coordinator, login.credentials());
         CoordinatorClient.ApiResponse response = name == null ? client.list() : client.get(name);
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());

@@ -4,6 +4,7 @@ import dev.skein.cli.client.CoordinatorClient;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,8 +19,11 @@ final class SubmitCommand implements Callable<Integer> {
     @Option(names = "--wait", description = "follow the pipeline to its end and print the summary")
     boolean await;
 
+    @Mixin
+    LoginOptions login;
+
     @Override
     public Integer call() throws Exception {
-        return PipelineFiles.submit(new CoordinatorClient(coordinator), file, await, System.out, System.err);
+        return PipelineFiles.submit(new CoordinatorClient(coordinator, login.credentials()), file, await, System.out, System.err);
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.arrow.flight.CallOption;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
@@ -25,6 +26,7 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,6 +52,9 @@ final class TapCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default ${DEFAULT-VALUE})")
     String format;
 
+    @Mixin
+    LoginOptions login;
+
     @Spec
     CommandSpec spec;
 
@@ -71,14 +76,16 @@ final class TapCommand implements Callable<Integer> {
         try (BufferAllocator allocator = new RootAllocator();
                 FlightClient client = FlightClient.builder(allocator,
                         Location.forGrpcInsecure(hostPort[0], Integer.parseInt(hostPort[1]))).build()) {
-            FlightInfo info = client.getInfo(FlightDescriptor.command(MAPPER.writeValueAsBytes(command)));
+            // One login at the coordinator; its token is good on the workers too.
+            CallOption[] credentials = login.credentials().flightOptions(client);
+            FlightInfo info = client.getInfo(FlightDescriptor.command(MAPPER.writeValueAsBytes(command)), credentials);
             err.println("tapping " + target + ": " + info.getEndpoints().size() + " task(s)");
             AtomicBoolean headerPrinted = new AtomicBoolean(format.equals("json"));
             ExecutorService readers = Executors.newFixedThreadPool(info.getEndpoints().size());
             try {
                 List<Future<Long>> done = new ArrayList<>();
                 for (FlightEndpoint endpoint : info.getEndpoints()) {
-                    done.add(readers.submit(() -> read(allocator, endpoint, out, err, headerPrinted)));
+                    done.add(readers.submit(() -> read(allocator, endpoint, credentials, out, err, headerPrinted)));
                 }
                 long rows = 0;
                 for (Future<Long> future : done) {
@@ -92,12 +99,12 @@ final class TapCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private long read(BufferAllocator allocator, FlightEndpoint endpoint, PrintWriter out, PrintWriter err,
-            AtomicBoolean headerPrinted) throws Exception {
+    private long read(BufferAllocator allocator, FlightEndpoint endpoint, CallOption[] credentials, PrintWriter out,
+            PrintWriter err, AtomicBoolean headerPrinted) throws Exception {
         Location location = endpoint.getLocations().get(0);
         long rows = 0;
         try (FlightClient worker = FlightClient.builder(allocator, location).build();
-                FlightStream stream = worker.getStream(endpoint.getTicket())) {
+                FlightStream stream = worker.getStream(endpoint.getTicket(), credentials)) {
             VectorSchemaRoot root = stream.getRoot();
             while (stream.next()) {
                 if (stream.getLatestMetadata() != null) {

@@ -1,6 +1,7 @@
 package dev.skein.cli;
 
 import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.worker.WorkerConfig;
 import dev.skein.worker.WorkerNode;
 import java.net.InetAddress;
@@ -8,12 +9,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "worker", description = "Run a worker (Flight server with an in-process DuckDB).")
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
     String zookeeper;
+
+    @Mixin
+    AuthOptions auth;
 
     @Option(names = "--port", defaultValue = "8815", description = "Flight port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
@@ -44,11 +49,12 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AuthConfig authConfig = auth.config();
         String host = advertiseHost != null ? advertiseHost : InetAddress.getLocalHost().getHostName();
         String workerId = id != null ? id : host + "-" + port;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
-                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins)));
+                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins)), authConfig);
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
         return UntilShutdown.await(node);
     }

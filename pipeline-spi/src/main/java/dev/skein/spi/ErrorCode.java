@@ -17,6 +17,8 @@ public enum ErrorCode {
     STALE_EPOCH(Type.USER),
     /** The pipeline was cancelled. */
     CANCELLED(Type.USER),
+    /** A call came without valid credentials: none, a wrong password, or a bad or expired token. */
+    UNAUTHENTICATED(Type.USER),
     /** No live worker can take the work. */
     NO_WORKERS(Type.RESOURCES),
     /** Memory or another resource ran out. */

@@ -1,5 +1,7 @@
 package dev.skein.cli.client;
 
+import static java.util.Objects.requireNonNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.spi.ErrorCode;
@@ -13,16 +15,32 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** The coordinator's REST API from the command line's side. */
+/**
+ * The coordinator's REST API from the command line's side. With a user's credentials it logs in
+ * once ({@code POST /api/v1/token}) and sends the token on every call, logging in again when the
+ * token has expired; with the cluster secret it signs its own token. Thread-safe.
+ */
 public final class CoordinatorClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String TOKEN_PATH = "/api/v1/token";
 
     private final String baseUrl;
+    private final ClientCredentials credentials;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    /** The {@code Authorization} value from the last login; empty when the coordinator wants none. */
+    private final AtomicReference<Optional<String>> login = new AtomicReference<>();
 
+    /** A client for an open coordinator. */
     public CoordinatorClient(String baseUrl) {
+        this(baseUrl, ClientCredentials.none());
+    }
+
+    public CoordinatorClient(String baseUrl, ClientCredentials credentials) {
         this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+        this.credentials = requireNonNull(credentials, "credentials is null");
     }
 
     /** Submits a pipeline file; relative paths in it resolve against its directory. */
@@ -46,10 +64,58 @@ public final class CoordinatorClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name))).DELETE());
     }
 
+    /**
+     * Logs in with the user's credentials: the token the coordinator hands out, as an {@code
+     * Authorization} value, or empty if the coordinator runs without authentication.
+     */
+    public Optional<String> login() {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + TOKEN_PATH))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        ApiResponse response = sendOnce(request, credentials.basicAuthorization());
+        if (response.status() == 404) {
+            return Optional.empty();
+        }
+        if (!response.ok()) {
+            throw new SkeinException(response.status() == 401 ? ErrorCode.UNAUTHENTICATED : ErrorCode.EXTERNAL,
+                    "the coordinator at " + baseUrl + " refused user '" + credentials.user().orElse("") + "': "
+                            + response.body().path("message").asText());
+        }
+        return Optional.of("Bearer " + response.body().path("token").asText());
+    }
+
+    private Optional<String> authorization(boolean renew) {
+        if (credentials.user().isEmpty()) {
+            return credentials.selfSignedToken().map(token -> "Bearer " + token);
+        }
+        Optional<String> current = login.get();
+        if (current == null || renew) {
+            current = login();
+            login.set(current);
+        }
+        return current;
+    }
+
     private ApiResponse send(HttpRequest.Builder request) {
+        ApiResponse response = sendOnce(request, authorization(false));
+        if (response.status() == 401 && credentials.user().isPresent()) {
+            // The token expired while we were watching: log in again, once.
+            response = sendOnce(request, authorization(true));
+        }
+        if (response.status() == 401) {
+            throw new SkeinException(ErrorCode.UNAUTHENTICATED, credentials.isNone()
+                    ? "the coordinator at " + baseUrl + " requires authentication: give --user and --password"
+                            + " (or set SKEIN_USER and SKEIN_PASSWORD)"
+                    : "the coordinator at " + baseUrl + " refused the credentials: "
+                            + response.body().path("message").asText());
+        }
+        return response;
+    }
+
+    private ApiResponse sendOnce(HttpRequest.Builder request, Optional<String> authorization) {
+        HttpRequest.Builder copy = request.copy().timeout(Duration.ofSeconds(60));
+        authorization.ifPresent(value -> copy.setHeader("Authorization", value));
         try {
-            HttpResponse<String> response =
-                    http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(copy.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             return new ApiResponse(response.statusCode(), body);
         } catch (IOException e) {

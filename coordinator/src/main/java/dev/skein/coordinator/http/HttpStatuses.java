@@ -9,6 +9,7 @@ final class HttpStatuses {
     static int of(ErrorCode code) {
         return switch (code) {
             case INVALID_SPEC, STALE_EPOCH -> 400;
+            case UNAUTHENTICATED -> 401;
             case NOT_FOUND -> 404;
             case ALREADY_EXISTS -> 409;
             case CANCELLED -> 409;

@@ -26,6 +26,7 @@ public final class CallStatuses {
             case STAGE_FAILED -> CallStatus.INTERNAL;
             case STALE_EPOCH -> CallStatus.INVALID_ARGUMENT;
             case CANCELLED -> CallStatus.CANCELLED;
+            case UNAUTHENTICATED -> CallStatus.UNAUTHENTICATED;
             case NO_WORKERS, RESOURCES_EXHAUSTED -> CallStatus.RESOURCE_EXHAUSTED;
             case EXTERNAL -> CallStatus.UNAVAILABLE;
             case INTERNAL -> CallStatus.INTERNAL;
@@ -38,6 +39,7 @@ public final class CallStatuses {
         ErrorCode code = switch (failure.status().code()) {
             case CANCELLED -> ErrorCode.CANCELLED;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
+            case UNAUTHENTICATED -> ErrorCode.UNAUTHENTICATED;
             case INVALID_ARGUMENT -> ErrorCode.INVALID_SPEC;
             case UNAVAILABLE, TIMED_OUT -> ErrorCode.EXTERNAL;
             default -> ErrorCode.INTERNAL;

@@ -1,5 +1,6 @@
 package dev.skein.worker.flight;
 
+import dev.skein.cluster.flight.ClusterCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,19 +10,23 @@ import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 
-/** One Flight client per remote worker, shared by all tasks of this worker. Thread-safe. */
+/**
+ * One Flight client per remote worker, shared by all tasks of this worker; each call carries this
+ * worker's cluster credentials. Thread-safe.
+ */
 public final class FlightClientPool implements AutoCloseable {
     private final BufferAllocator allocator;
+    private final ClusterCredentials credentials;
     private final ConcurrentMap<String, FlightClient> clients = new ConcurrentHashMap<>();
 
-    public FlightClientPool(BufferAllocator allocator) {
+    public FlightClientPool(BufferAllocator allocator, ClusterCredentials credentials) {
         this.allocator = allocator;
+        this.credentials = credentials;
     }
 
     public FlightClient client(String host, int port) {
-        return clients.computeIfAbsent(host + ":" + port, address -> FlightClient.builder(
-                        allocator, Location.forGrpcInsecure(host, port))
-                .build());
+        return clients.computeIfAbsent(
+                host + ":" + port, address -> credentials.connect(allocator, Location.forGrpcInsecure(host, port)));
     }
 
     @Override

@@ -1,0 +1,95 @@
+package dev.skein.cluster.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TestClusterAuthenticator {
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final ClusterKey KEY = ClusterKey.fromSecret("the cluster secret, 16+ bytes");
+    private static final PasswordFile USERS = PasswordFile.parse("users", List.of("alice:wonderland"));
+
+    private final ClusterAuthenticator authenticator = ClusterAuthenticator.of(
+            AuthConfig.of(KEY, Optional.of(USERS)).withTokenTtl(Duration.ofMinutes(30)), Clock.fixed(NOW, ZoneOffset.UTC));
+
+    @Test
+    void loginIssuesATokenThatVerifies() {
+        IssuedToken issued = authenticator.login("alice", "wonderland");
+
+        assertThat(issued.claims()).isEqualTo(new TokenClaims("alice", NOW, NOW.plus(Duration.ofMinutes(30))));
+        assertThat(authenticator.verify(issued.token())).isEqualTo(issued.claims());
+        assertThat(issued.toString()).doesNotContain(issued.token());
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserGetTheSameAnswer() {
+        assertRefused(() -> authenticator.login("alice", "wrong"), "wrong user name or password");
+        assertRefused(() -> authenticator.login("mallory", "wonderland"), "wrong user name or password");
+    }
+
+    @Test
+    void nodeWithoutUsersTakesNoPasswordsButAcceptsTokens() {
+        ClusterAuthenticator tokensOnly =
+                ClusterAuthenticator.of(AuthConfig.of(KEY, Optional.empty()), Clock.fixed(NOW, ZoneOffset.UTC));
+
+        assertRefused(() -> tokensOnly.login("alice", "wonderland"), "wrong user name or password");
+        assertThat(tokensOnly.verify(authenticator.login("alice", "wonderland").token()).subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void nodeTokenIsRenewedAtHalfItsLife() {
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        ClusterAuthenticator nodeSide = ClusterAuthenticator.of(AuthConfig.of(KEY, Optional.empty()), clock);
+        NodeToken token = new NodeToken(nodeSide, "worker-1", clock);
+
+        String first = token.current();
+        assertThat(nodeSide.verify(first))
+                .isEqualTo(new TokenClaims("node:worker-1", NOW, NOW.plus(NodeToken.TTL)));
+        now.set(NOW.plus(NodeToken.TTL.dividedBy(2)).minusSeconds(1));
+        assertThat(token.current()).isSameAs(first);
+        now.set(NOW.plus(NodeToken.TTL.dividedBy(2)));
+        String renewed = token.current();
+        assertThat(nodeSide.verify(renewed).expiresAt()).isEqualTo(now.get().plus(NodeToken.TTL));
+    }
+
+    @Test
+    void openConfigHasNothingToAuthenticateWith() {
+        assertThatThrownBy(() -> ClusterAuthenticator.of(AuthConfig.open()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("authentication is off");
+    }
+
+    private static void assertRefused(Runnable call, String message) {
+        assertThatThrownBy(call::run)
+                .isInstanceOfSatisfying(SkeinException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAUTHENTICATED))
+                .hasMessage(message);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.skein.cluster.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TestPasswordFile {
+    /** Few rounds keep the test fast; the format stores the count, so any count is checked right. */
+    private static final int ITERATIONS = 1_000;
+
+    @Test
+    void writtenOutAndHashedPasswordsAuthenticate() {
+        String hashed = PasswordHash.of("s3cret:with:colons", ITERATIONS).encode();
+        PasswordFile users = PasswordFile.parse("users", List.of(
+                "# who may log in",
+                "alice:wonderland",
+                "",
+                "  bob:" + hashed + "  "));
+
+        assertThat(users.users()).containsExactly("alice", "bob");
+        assertThat(users.authenticate("alice", "wonderland")).isTrue();
+        assertThat(users.authenticate("alice", "Wonderland")).isFalse();
+        assertThat(users.authenticate("alice", "")).isFalse();
+        assertThat(users.authenticate("bob", "s3cret:with:colons")).isTrue();
+        assertThat(users.authenticate("bob", hashed)).as("the hash is not the password").isFalse();
+        assertThat(users.authenticate("carol", "wonderland")).isFalse();
+        assertThat(users).hasToString("PasswordFile[alice, bob]");
+    }
+
+    @Test
+    void everyProblemIsReportedWithItsLine() {
+        assertThatThrownBy(() -> PasswordFile.parse("users.txt", List.of(
+                        "alice:one",
+                        "no-colon",
+                        "alice:two",
+                        ":nobody",
+                        "carol:",
+                        "dave:$pbkdf2-sha256$x$abc$def")))
+                .isInstanceOfSatisfying(SkeinException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                .hasMessage(String.join("\n",
+                        "users.txt:2: error: expected user:password",
+                        "users.txt:3: error: user 'alice' is listed twice",
+                        "users.txt:4: error: expected user:password",
+                        "users.txt:5: error: expected user:password",
+                        "users.txt:6: error: user 'dave': malformed password hash;"
+                                + " expected $pbkdf2-sha256$<iterations>$<salt>$<hash>"));
+    }
+
+    @Test
+    void fileWithoutUsersIsRefused() {
+        assertThatThrownBy(() -> PasswordFile.parse("users.txt", List.of("# nobody yet", "")))
+                .hasMessage("users.txt: error: no users");
+    }
+
+    @Test
+    void hashRoundTripsThroughItsTextForm() {
+        PasswordHash hash = PasswordHash.of("pw", ITERATIONS);
+
+        assertThat(PasswordHash.parse(hash.encode())).contains(hash);
+        assertThat(hash.encode()).startsWith("$pbkdf2-sha256$1000$");
+        assertThat(hash.matches("pw")).isTrue();
+        assertThat(PasswordHash.of("pw", ITERATIONS)).as("fresh salt").isNotEqualTo(hash);
+        assertThat(PasswordHash.parse("plain password")).isEmpty();
+        assertThat(hash).hasToString("PasswordHash[pbkdf2-sha256, 1000 iterations]");
+    }
+}
