@@ -92,6 +92,24 @@ class TestTap {
                                 e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND))
                         .hasMessageContaining("pipeline 'long' has no stage 'enrch'; its stages are source, enrich");
 
+                java.io.StringWriter out = new java.io.StringWriter();
+                java.io.StringWriter err = new java.io.StringWriter();
+                picocli.CommandLine tap = dev.skein.cli.Main.commandLine();
+                tap.setOut(new java.io.PrintWriter(out, true));
+                tap.setErr(new java.io.PrintWriter(err, true));
+                assertThat(tap.execute("tap", "long/enrich", "--coordinator-flight", cluster.coordinatorFlightAddress(),
+                        "--limit", "5", "--format", "csv")).isZero();
+                List<String> lines = out.toString().lines().toList();
+                assertThat(lines.get(0)).isEqualTo("id,category,value,doubled");
+                assertThat(lines).hasSize(1 + 2 * 5);
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] fields = line.split(",");
+                    long id = Long.parseLong(fields[0]);
+                    assertThat(fields[1]).isEqualTo("c" + id % 8);
+                    assertThat(Double.parseDouble(fields[3])).isEqualTo((id % 1000) / 10.0 * 2);
+                }
+                assertThat(err.toString()).startsWith("tapping long/enrich: 2 task(s)").contains("10 rows");
+
                 List<String> listed = new ArrayList<>();
                 client.listFlights(new org.apache.arrow.flight.Criteria("lo".getBytes(StandardCharsets.UTF_8)))
                         .forEach(flight -> listed.add(String.join("/", flight.getDescriptor().getPath())));

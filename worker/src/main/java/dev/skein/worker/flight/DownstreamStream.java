@@ -55,6 +55,9 @@ public final class DownstreamStream implements AutoCloseable {
         ExchangeReaderWriter exchange = client.doExchange(FlightDescriptor.command(command.encode()));
         VectorSchemaRoot sendRoot = VectorSchemaRoot.create(schema, allocator);
         try {
+            // Batches are never written to after sending (each is loaded fresh into sendRoot), so
+            // gRPC may send their buffers without copying them first.
+            exchange.getWriter().setUseZeroCopy(true);
             exchange.getWriter().start(sendRoot);
         } catch (RuntimeException e) {
             sendRoot.close();

@@ -47,6 +47,7 @@ final class TapStreamer {
             throws InterruptedException {
         TapSubscription subscription = hub.subscribe();
         try (VectorSchemaRoot root = VectorSchemaRoot.create(awaitSchema(hub), allocator)) {
+            listener.setUseZeroCopy(true);
             listener.start(root);
             long rows = 0;
             long reportedDropped = 0;
