@@ -22,8 +22,6 @@ import java.util.Set;
  */
 final class RestAuthentication {
     static final String TOKEN_PATH = "/api/v1/token";
-    /** What the peer was authenticated as, for handlers that want to know. */
-    static final String SUBJECT_ATTRIBUTE = "skein.subject";
 
     private static final Set<String> OPEN_PATHS = Set.of("/ping", TOKEN_PATH);
     private static final String CHALLENGE = "Bearer realm=\"skein\", Basic realm=\"skein\"";
@@ -43,7 +41,7 @@ final class RestAuthentication {
         ClusterAuthenticator authenticator = ClusterAuthenticator.of(auth);
         routes.before(ctx -> {
             if (!OPEN_PATHS.contains(ctx.path())) {
-                ctx.attribute(SUBJECT_ATTRIBUTE, authenticate(authenticator, ctx));
+                authenticate(authenticator, ctx);
             }
         });
         routes.post(TOKEN_PATH, ctx -> {
@@ -58,18 +56,21 @@ final class RestAuthentication {
         });
     }
 
-    private static String authenticate(ClusterAuthenticator authenticator, Context ctx) {
+    /** Returns if the call carries a valid token or a user's password; throws UNAUTHENTICATED if not. */
+    private static void authenticate(ClusterAuthenticator authenticator, Context ctx) {
         String header = Optional.ofNullable(ctx.header("Authorization")).orElse("");
         if (startsWithIgnoringCase(header, BEARER)) {
             try {
-                return authenticator.verify(header.substring(BEARER.length()).strip()).subject();
+                authenticator.verify(header.substring(BEARER.length()).strip());
+                return;
             } catch (SkeinException e) {
                 throw refused(ctx, e.getMessage());
             }
         }
         Optional<String[]> basic = basicCredentials(ctx);
         if (basic.isPresent()) {
-            return login(authenticator, ctx, basic.get()).claims().subject();
+            login(authenticator, ctx, basic.get());
+            return;
         }
         throw refused(ctx, "this coordinator requires authentication: POST " + TOKEN_PATH
                 + " with Basic credentials for a token, then send 'Authorization: Bearer <token>'");

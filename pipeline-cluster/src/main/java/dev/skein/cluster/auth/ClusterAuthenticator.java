@@ -14,7 +14,9 @@ import java.time.Duration;
  */
 public final class ClusterAuthenticator {
     /** Every failed login gets this message: it does not tell whether the user exists. */
-    static final String LOGIN_REFUSED = "wrong user name or password";
+    public static final String LOGIN_REFUSED = "wrong user name or password";
+    public static final String NO_PASSWORDS = "this node takes no passwords (it has no users file);"
+            + " log in at the coordinator and send the token it gives: tokens are good on every node";
 
     private final AuthConfig config;
     private final BearerTokens tokens;
@@ -39,13 +41,15 @@ public final class ClusterAuthenticator {
      * Checks a password and issues a token for the user.
      *
      * @throws SkeinException {@link ErrorCode#UNAUTHENTICATED} if the user is unknown, the password
-     *     wrong, or this node takes no passwords (no users file)
+     *     wrong (one message for both), or this node takes no passwords (no users file)
      */
     public IssuedToken login(String user, String password) {
         requireNonNull(user, "user is null");
         requireNonNull(password, "password is null");
-        boolean valid = config.users().map(users -> users.authenticate(user, password)).orElse(false);
-        if (!valid || user.contains(":")) {
+        if (config.users().isEmpty()) {
+            throw new SkeinException(ErrorCode.UNAUTHENTICATED, NO_PASSWORDS);
+        }
+        if (!config.users().get().authenticate(user, password) || user.contains(":")) {
             throw new SkeinException(ErrorCode.UNAUTHENTICATED, LOGIN_REFUSED);
         }
         String token = tokens.issue(user, config.tokenTtl());
