@@ -45,6 +45,8 @@ class TestTableService {
                 BufferAllocator allocator = new RootAllocator();
                 FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", worker.port()))
                         .build()) {
+            // An empty DoPut creates the table from the stream's schema, so readers never race it.
+            assertThat(putEmpty(client, allocator)).isEqualTo("{\"table\":\"events\",\"rows\":0}");
             ExecutorService pool = Executors.newFixedThreadPool(WRITERS + 1);
             AtomicBoolean writing = new AtomicBoolean(true);
             List<Future<String>> writers = new ArrayList<>();
@@ -126,6 +128,27 @@ class TestTableService {
         }
     }
 
+    private static String putEmpty(FlightClient client, BufferAllocator allocator) throws Exception {
+        try (BigIntVector id = new BigIntVector("id", allocator);
+                VectorSchemaRoot root = VectorSchemaRoot.of(id)) {
+            SyncPutListener listener = new SyncPutListener();
+            FlightClient.ClientStreamListener stream = client.startPut(FlightDescriptor.path("events"), root, listener);
+            stream.completed();
+            String ack = ackText(listener.read());
+            stream.getResult();
+            listener.close();
+            return ack;
+        }
+    }
+
+    private static String ackText(PutResult result) {
+        try (var metadata = result.getApplicationMetadata()) {
+            byte[] bytes = new byte[(int) metadata.readableBytes()];
+            metadata.getBytes(0, bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
     /** One writer's DoPut of ids [writer * N, (writer + 1) * N); returns the server's ack. */
     private static String put(FlightClient client, BufferAllocator allocator, int writer) throws Exception {
         try (BigIntVector id = new BigIntVector("id", allocator);
@@ -141,13 +164,7 @@ class TestTableService {
                 stream.putNext();
             }
             stream.completed();
-            PutResult result = listener.read();
-            String ack;
-            try (var metadata = result.getApplicationMetadata()) {
-                byte[] bytes = new byte[(int) metadata.readableBytes()];
-                metadata.getBytes(0, bytes);
-                ack = new String(bytes, StandardCharsets.UTF_8);
-            }
+            String ack = ackText(listener.read());
             stream.getResult();
             listener.close();
             return ack;
