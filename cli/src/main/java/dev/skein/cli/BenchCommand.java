@@ -28,6 +28,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         W1Benchmark.Report report = W1Benchmark.run(rows, workers, System.err);
         System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
-        return report.resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
+        return report.resultOk() && report.passStage().resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 }

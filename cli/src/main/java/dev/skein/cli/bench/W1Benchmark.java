@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Runs W1 on a local cluster and both in-process baselines, in one run, and reports the ratios. */
+/**
+ * Runs W1 on a local cluster and both in-process baselines, in one run, and reports the ratios.
+ * Then W1 with one more stage that changes nothing, once as SQL and once as a Java transform, to
+ * report what a Java stage costs per batch against a SQL stage: on the cluster, and in one JVM.
+ */
 public final class W1Benchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long WARM_UP_FRACTION = 4;
@@ -29,6 +33,8 @@ public final class W1Benchmark {
      * @param rows source rows
      * @param skeinSeconds submit to SUCCEEDED, as the coordinator measured it
      * @param sourceBytes Arrow bytes leaving the source (the same data in every run)
+     * @param resultOk whether W1's result on the cluster and staged matches the single query's
+     * @param passStage W1 with a pass-through stage, SQL against Java
      */
     public record Report(
             long rows,
@@ -37,7 +43,8 @@ public final class W1Benchmark {
             double queryDuckDbSeconds,
             double stagedDuckDbSeconds,
             long sourceBytes,
-            boolean resultOk) {
+            boolean resultOk,
+            PassStageReport passStage) {
         double rowsPerSecond(double seconds) {
             return rows / seconds;
         }
@@ -60,6 +67,15 @@ public final class W1Benchmark {
             json.put("ratio_vs_query", queryDuckDbSeconds / skeinSeconds);
             json.put("ratio_vs_staged", stagedDuckDbSeconds / skeinSeconds);
             json.put("result_ok", resultOk);
+            json.put("pass_stage_batches", passStage.batches());
+            json.put("sql_pass_stage_skein_seconds", passStage.sqlSeconds());
+            json.put("java_pass_stage_skein_seconds", passStage.javaSeconds());
+            json.put("java_pass_stage_overhead_us_per_batch", passStage.clusterOverheadMicrosPerBatch());
+            json.put("sql_pass_stage_us_per_batch_in_process", passStage.sqlMicrosPerBatch());
+            json.put("java_pass_stage_us_per_batch_in_process", passStage.javaMicrosPerBatch());
+            json.put("java_pass_stage_overhead_us_per_batch_in_process",
+                    passStage.javaMicrosPerBatch() - passStage.sqlMicrosPerBatch());
+            json.put("pass_stage_result_ok", passStage.resultOk());
             return MAPPER.writeValueAsString(json);
         }
 
@@ -72,13 +88,45 @@ public final class W1Benchmark {
             line(out, "skein, " + workers + " worker processes", skeinSeconds);
             line(out, "duckdb, one query (1 thread)", queryDuckDbSeconds);
             line(out, "duckdb, staged with Arrow (1 thread)", stagedDuckDbSeconds);
-            out.append(String.format(Locale.ROOT, "result matches DuckDB: %s%n", resultOk));
+            line(out, "skein, W1 + SQL pass stage", passStage.sqlSeconds());
+            line(out, "skein, W1 + Java pass stage", passStage.javaSeconds());
+            out.append(String.format(Locale.ROOT, "result matches DuckDB: %s (with a pass stage: %s)%n", resultOk,
+                    passStage.resultOk()));
+            out.append(String.format(Locale.ROOT,
+                    "pass stage, per batch of up to 65536 rows (%d batches): in one JVM SQL %.1f us, Java %.1f us;"
+                            + " on the cluster Java minus SQL %+.1f us%n",
+                    passStage.batches(), passStage.sqlMicrosPerBatch(), passStage.javaMicrosPerBatch(),
+                    passStage.clusterOverheadMicrosPerBatch()));
             return out.toString();
         }
 
         private void line(StringBuilder out, String name, double seconds) {
             out.append(String.format(Locale.ROOT, "%-36s %10.2f %,14.0f %10.1f %8.2f%n", name, seconds,
                     rowsPerSecond(seconds), megabytesPerSecond(seconds), stagedDuckDbSeconds / seconds));
+        }
+    }
+
+    /**
+     * W1 with a stage after {@code filter} that passes every batch on unchanged.
+     *
+     * @param sqlSeconds on the cluster with the stage as {@code SELECT * FROM input}, submit to
+     *     SUCCEEDED, the mean of two runs (measured SQL, Java, Java, SQL)
+     * @param javaSeconds on the cluster with the stage as {@link PassThrough}, the mean of two runs
+     * @param batches batches into the stage, each up to 65536 rows (the same in both runs)
+     * @param sqlMicrosPerBatch the SQL stage's time per batch in one JVM ({@link PassThroughCost})
+     * @param javaMicrosPerBatch the Java stage's time per batch in one JVM
+     * @param resultOk whether every cluster run's result matches the single DuckDB query's
+     */
+    public record PassStageReport(
+            double sqlSeconds,
+            double javaSeconds,
+            long batches,
+            double sqlMicrosPerBatch,
+            double javaMicrosPerBatch,
+            boolean resultOk) {
+        /** What the Java stage added per batch over the SQL stage, end to end on the cluster. */
+        double clusterOverheadMicrosPerBatch() {
+            return (javaSeconds - sqlSeconds) * 1e6 / batches;
         }
     }
 
@@ -110,8 +158,14 @@ public final class W1Benchmark {
         InProcessBaselines.staged(warmSpec);
         InProcessBaselines.Run staged = InProcessBaselines.staged(spec);
 
+        progress.println("in one JVM: a pass-through stage per batch, SQL against Java");
+        PassThroughCost.measure(warmSpec);
+        PassThroughCost.Result passCost = PassThroughCost.measure(spec);
+
         progress.println("skein: starting a local cluster of " + workers + " worker processes");
         JsonNode view;
+        List<JsonNode> sqlPassViews = new ArrayList<>();
+        List<JsonNode> javaPassViews = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
             CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
             progress.println("skein: warm-up run, " + rows / WARM_UP_FRACTION + " rows");
@@ -122,21 +176,80 @@ public final class W1Benchmark {
             }
             progress.println("skein: measured run, " + rows + " rows");
             view = runOnce(client, file, spec, progress);
+            progress.println("skein: W1 with a pass stage, SQL and Java, warm-up runs");
+            runW1(client, dir, "w1sqlpass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.SQL, progress);
+            runW1(client, dir, "w1javapass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.JAVA, progress);
+            // SQL, Java, Java, SQL: a drift (JIT still warming, load from elsewhere) weighs on both alike
+            progress.println("skein: W1 with a pass stage, measured runs: SQL, Java, Java, SQL");
+            sqlPassViews.add(runW1(client, dir, "w1sqlpass-1", rows, W1Workload.PassStage.SQL, progress));
+            javaPassViews.add(runW1(client, dir, "w1javapass-1", rows, W1Workload.PassStage.JAVA, progress));
+            javaPassViews.add(runW1(client, dir, "w1javapass-2", rows, W1Workload.PassStage.JAVA, progress));
+            sqlPassViews.add(runW1(client, dir, "w1sqlpass-2", rows, W1Workload.PassStage.SQL, progress));
         }
         if (!"SUCCEEDED".equals(view.path("state").asText())) {
             throw new SkeinException(ErrorCode.STAGE_FAILED, "benchmark pipeline " + view.path("state").asText()
                     + ": " + view.path("failure").asText());
         }
-        List<List<String>> skeinResult = new ArrayList<>();
+        boolean ok = ResultComparison.same(query.result(), resultOf(view))
+                && ResultComparison.same(query.result(), staged.result())
+                && view.path("sourceRows").asLong() == rows;
+        boolean passOk = true;
+        for (JsonNode passView : concat(sqlPassViews, javaPassViews)) {
+            passOk &= ResultComparison.same(query.result(), resultOf(passView));
+        }
+        PassStageReport passStage = new PassStageReport(meanSeconds(sqlPassViews), meanSeconds(javaPassViews),
+                batchesInto("pass", javaPassViews.get(0)), passCost.sqlMicrosPerBatch(), passCost.javaMicrosPerBatch(),
+                passOk);
+        return new Report(rows, workers, seconds(view), query.seconds(), staged.seconds(), staged.sourceBytes(), ok,
+                passStage);
+    }
+
+    /** Runs W1 with a pass stage to its end; fails unless it succeeded. */
+    private static JsonNode runW1(CoordinatorClient client, Path dir, String name, long rows,
+            W1Workload.PassStage pass, PrintStream progress) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, W1Workload.yaml(name, Math.max(1, rows), pass));
+        return succeeded(runOnce(client, file, SpecParser.parse(file), progress));
+    }
+
+    private static JsonNode succeeded(JsonNode view) {
+        if (!"SUCCEEDED".equals(view.path("state").asText())) {
+            throw new SkeinException(ErrorCode.STAGE_FAILED, "pipeline '" + view.path("name").asText() + "' "
+                    + view.path("state").asText() + ": " + view.path("failure").asText());
+        }
+        return view;
+    }
+
+    private static double seconds(JsonNode view) {
+        return view.path("elapsedMillis").asLong() / 1000.0;
+    }
+
+    private static double meanSeconds(List<JsonNode> views) {
+        return views.stream().mapToDouble(W1Benchmark::seconds).average().orElseThrow();
+    }
+
+    private static List<JsonNode> concat(List<JsonNode> first, List<JsonNode> second) {
+        List<JsonNode> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static long batchesInto(String stage, JsonNode view) {
+        for (JsonNode stageView : view.path("stages")) {
+            if (stageView.path("name").asText().equals(stage)) {
+                return stageView.path("batchesIn").asLong();
+            }
+        }
+        throw new IllegalArgumentException("no stage '" + stage + "' in " + view.path("name").asText());
+    }
+
+    private static List<List<String>> resultOf(JsonNode view) {
+        List<List<String>> result = new ArrayList<>();
         for (JsonNode row : view.path("result").path("rows")) {
             List<String> values = new ArrayList<>();
             row.forEach(value -> values.add(value.asText()));
-            skeinResult.add(values);
+            result.add(values);
         }
-        boolean ok = ResultComparison.same(query.result(), skeinResult)
-                && ResultComparison.same(query.result(), staged.result())
-                && view.path("sourceRows").asLong() == rows;
-        return new Report(rows, workers, view.path("elapsedMillis").asLong() / 1000.0, query.seconds(),
-                staged.seconds(), staged.sourceBytes(), ok);
+        return result;
     }
 }

@@ -2,9 +2,32 @@ package dev.skein.cli.bench;
 
 /** The W1 pipeline of DESIGN.md with a chosen row count, as YAML text. */
 final class W1Workload {
+    /** A stage that changes nothing, added after {@code filter} to measure what such a stage costs. */
+    enum PassStage {
+        NONE(""),
+        SQL("""
+                  - name: pass
+                    sql: SELECT * FROM input
+                """),
+        JAVA("""
+                  - name: pass
+                    java: dev.skein.cli.bench.PassThrough
+                """);
+
+        private final String yaml;
+
+        PassStage(String yaml) {
+            this.yaml = yaml;
+        }
+    }
+
     private W1Workload() {}
 
     static String yaml(String name, long rows) {
+        return yaml(name, rows, PassStage.NONE);
+    }
+
+    static String yaml(String name, long rows, PassStage pass) {
         return """
                 name: %s
                 source:
@@ -18,6 +41,7 @@ final class W1Workload {
                 stages:
                   - name: filter
                     sql: SELECT * FROM input WHERE value >= 25.0
+                %s
                   - name: enrich
                     sql: SELECT *, value * 1.1 AS value_adj, id %% 100 AS bucket FROM input
                     parallelism: 2
@@ -30,6 +54,6 @@ final class W1Workload {
                       FROM input GROUP BY category ORDER BY category
                 sinks:
                   - type: count
-                """.formatted(name, rows);
+                """.formatted(name, rows, pass.yaml.stripTrailing());
     }
 }
