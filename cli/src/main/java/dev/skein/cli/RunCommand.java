@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", description = "Run a pipeline file on a local cluster (embedded ZooKeeper, coordinator, worker processes).")
@@ -14,30 +14,17 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;
 
-    @Option(names = "--workers", defaultValue = "3", description = "worker processes (default ${DEFAULT-VALUE})")
-    int workers;
-
-    @Option(names = "--worker-heap", defaultValue = "1g", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
-    String workerHeap;
-
-    @Option(names = "--duckdb-threads", defaultValue = "1", description = "DuckDB threads per worker (default ${DEFAULT-VALUE})")
-    int duckdbThreads;
-
-    @Option(names = "--plugins", paramLabel = "DIR", description = "directory of Java transform jars, for the coordinator and every worker")
-    Path plugins;
-
-    @Option(names = "--auth", description = "authenticate every call, with a random cluster secret and a user"
-            + " the local cluster makes for itself (printed)")
-    boolean auth;
+    @Mixin
+    LocalClusterOptions cluster;
 
     @Override
     public Integer call() throws Exception {
-        return runLocally(file, workers, workerHeap, duckdbThreads, Optional.ofNullable(plugins), auth);
+        return runLocally(file, cluster);
     }
 
-    static int runLocally(
-            Path file, int workers, String workerHeap, int duckdbThreads, Optional<Path> plugins, boolean auth)
-            throws Exception {
+    static int runLocally(Path file, LocalClusterOptions options) throws Exception {
+        int workers = options.workers;
+        Optional<Path> plugins = options.pluginsDirectory();
         if (!Files.isRegularFile(file)) {
             System.err.println(file + ": error: no such file");
             return Main.EXIT_USAGE;
@@ -51,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         System.err.println("starting a local cluster: embedded ZooKeeper, a coordinator and " + workers + " worker processes");
-        try (LocalCluster cluster = LocalCluster.start(workers, workerHeap, duckdbThreads, plugins, auth)) {
+        try (LocalCluster cluster = LocalCluster.start(workers, options.workerHeap, options.duckdbThreads, plugins, options.auth)) {
             System.err.println("cluster up (coordinator " + cluster.coordinatorUrl() + ", logs in " + cluster.workDir() + ")");
             cluster.login().ifPresent(login -> System.err.println("authentication on: user '" + login.user()
                     + "', password '" + login.password() + "' (for skein tap/status while it runs)"));

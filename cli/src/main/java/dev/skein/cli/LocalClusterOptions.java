@@ -1,0 +1,28 @@
+package dev.skein.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** How {@code skein run}, {@code skein demo} start their local cluster. */
+final class LocalClusterOptions {
+    @Option(names = "--workers", defaultValue = "3", description = "worker processes (default ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--worker-heap", defaultValue = "1g", description = "heap of each worker JVM (default ${DEFAULT-VALUE})")
+    String workerHeap;
+
+    @Option(names = "--duckdb-threads", defaultValue = "1", description = "DuckDB threads per worker (default ${DEFAULT-VALUE})")
+    int duckdbThreads;
+
+    @Option(names = "--plugins", paramLabel = "DIR", description = "directory of Java transform jars, for the coordinator and every worker")
+    Path plugins;
+
+    @Option(names = "--auth", description = "authenticate every call, with a random cluster secret and a user"
+            + " the local cluster makes for itself (printed)")
+    boolean auth;
+
+    Optional<Path> pluginsDirectory() {
+        return Optional.ofNullable(plugins);
+    }
+}
