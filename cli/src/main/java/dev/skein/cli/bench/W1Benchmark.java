@@ -26,6 +26,8 @@ import java.util.Map;
 public final class W1Benchmark {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long WARM_UP_FRACTION = 4;
+    /** Each figure is the median of this many runs, all printed. */
+    private static final int MEASURED_RUNS = 3;
 
     private W1Benchmark() {}
 
@@ -153,10 +155,18 @@ public final class W1Benchmark {
 
         progress.println("baseline: W1 as one DuckDB query");
         InProcessBaselines.singleQuery(warmSpec, 1);
-        InProcessBaselines.Run query = InProcessBaselines.singleQuery(spec, 1);
+        List<InProcessBaselines.Run> queries = new ArrayList<>();
+        for (int run = 0; run < MEASURED_RUNS; run++) {
+            queries.add(InProcessBaselines.singleQuery(spec, 1));
+        }
+        InProcessBaselines.Run query = medianRun(queries);
         progress.println("baseline: W1 staged in one JVM, Arrow between DuckDB stages");
         InProcessBaselines.staged(warmSpec);
-        InProcessBaselines.Run staged = InProcessBaselines.staged(spec);
+        List<InProcessBaselines.Run> stagedRuns = new ArrayList<>();
+        for (int run = 0; run < MEASURED_RUNS; run++) {
+            stagedRuns.add(InProcessBaselines.staged(spec));
+        }
+        InProcessBaselines.Run staged = medianRun(stagedRuns);
 
         progress.println("in one JVM: a pass-through stage per batch, SQL against Java");
         PassThroughCost.measure(warmSpec);
@@ -164,6 +174,7 @@ public final class W1Benchmark {
 
         progress.println("skein: starting a local cluster of " + workers + " worker processes");
         JsonNode view;
+        List<Double> skeinRuns;
         List<JsonNode> sqlPassViews = new ArrayList<>();
         List<JsonNode> javaPassViews = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
@@ -174,8 +185,14 @@ public final class W1Benchmark {
                 throw new SkeinException(ErrorCode.STAGE_FAILED, "warm-up pipeline " + warm.path("state").asText()
                         + ": " + warm.path("failure").asText());
             }
-            progress.println("skein: measured run, " + rows + " rows");
-            view = runOnce(client, file, spec, progress);
+            List<JsonNode> views = new ArrayList<>();
+            for (int run = 1; run <= MEASURED_RUNS; run++) {
+                progress.println("skein: measured run " + run + " of " + MEASURED_RUNS + ", " + rows + " rows");
+                views.add(runOnce(client, file, spec, progress));
+            }
+            skeinRuns = views.stream().map(W1Benchmark::seconds).toList();
+            views.sort(java.util.Comparator.comparingDouble(W1Benchmark::seconds));
+            view = views.get(views.size() / 2);
             progress.println("skein: W1 with a pass stage, SQL and Java, warm-up runs");
             runW1(client, dir, "w1sqlpass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.SQL, progress);
             runW1(client, dir, "w1javapass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.JAVA, progress);
@@ -200,8 +217,17 @@ public final class W1Benchmark {
         PassStageReport passStage = new PassStageReport(meanSeconds(sqlPassViews), meanSeconds(javaPassViews),
                 batchesInto("pass", javaPassViews.get(0)), passCost.sqlMicrosPerBatch(), passCost.javaMicrosPerBatch(),
                 passOk);
+        progress.println("runs (seconds): skein " + skeinRuns + ", duckdb query "
+                + queries.stream().map(InProcessBaselines.Run::seconds).toList() + ", duckdb staged "
+                + stagedRuns.stream().map(InProcessBaselines.Run::seconds).toList() + "; medians reported");
         return new Report(rows, workers, seconds(view), query.seconds(), staged.seconds(), staged.sourceBytes(), ok,
                 passStage);
+    }
+
+    private static InProcessBaselines.Run medianRun(List<InProcessBaselines.Run> runs) {
+        List<InProcessBaselines.Run> sorted = new ArrayList<>(runs);
+        sorted.sort(java.util.Comparator.comparingDouble(InProcessBaselines.Run::seconds));
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Runs W1 with a pass stage to its end; fails unless it succeeded. */
