@@ -46,7 +46,8 @@ public final class W1Benchmark {
             double stagedDuckDbSeconds,
             long sourceBytes,
             boolean resultOk,
-            PassStageReport passStage) {
+            PassStageReport passStage,
+            double stalledTapSeconds) {
         double rowsPerSecond(double seconds) {
             return rows / seconds;
         }
@@ -78,6 +79,8 @@ public final class W1Benchmark {
             json.put("java_pass_stage_overhead_us_per_batch_in_process",
                     passStage.javaMicrosPerBatch() - passStage.sqlMicrosPerBatch());
             json.put("pass_stage_result_ok", passStage.resultOk());
+            json.put("skein_with_stalled_tap_seconds", stalledTapSeconds);
+            json.put("stalled_tap_slowdown", stalledTapSeconds / skeinSeconds - 1);
             return MAPPER.writeValueAsString(json);
         }
 
@@ -90,6 +93,7 @@ public final class W1Benchmark {
             line(out, "skein, " + workers + " worker processes", skeinSeconds);
             line(out, "duckdb, one query (1 thread)", queryDuckDbSeconds);
             line(out, "duckdb, staged with Arrow (1 thread)", stagedDuckDbSeconds);
+            line(out, "skein, W1 with a stalled tap", stalledTapSeconds);
             line(out, "skein, W1 + SQL pass stage", passStage.sqlSeconds());
             line(out, "skein, W1 + Java pass stage", passStage.javaSeconds());
             out.append(String.format(Locale.ROOT, "result matches DuckDB: %s (with a pass stage: %s)%n", resultOk,
@@ -175,6 +179,7 @@ public final class W1Benchmark {
         progress.println("skein: starting a local cluster of " + workers + " worker processes");
         JsonNode view;
         List<Double> skeinRuns;
+        double stalledTapSeconds;
         List<JsonNode> sqlPassViews = new ArrayList<>();
         List<JsonNode> javaPassViews = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
@@ -185,14 +190,34 @@ public final class W1Benchmark {
                 throw new SkeinException(ErrorCode.STAGE_FAILED, "warm-up pipeline " + warm.path("state").asText()
                         + ": " + warm.path("failure").asText());
             }
+            progress.println("skein: second warm-up run");
+            succeeded(runOnce(client, warmFile, warmSpec, progress));
+            // Plain and tapped runs alternate, so drift (JIT, other load) weighs on both alike.
             List<JsonNode> views = new ArrayList<>();
+            List<Double> tappedRuns = new ArrayList<>();
             for (int run = 1; run <= MEASURED_RUNS; run++) {
                 progress.println("skein: measured run " + run + " of " + MEASURED_RUNS + ", " + rows + " rows");
                 views.add(runOnce(client, file, spec, progress));
+                progress.println("skein: the same with a tap on 'enrich' that is opened and never read");
+                // A name of its own, so the tap cannot mistake the previous run for this one.
+                Path tappedFile = dir.resolve("w1tapped-" + run + ".yaml");
+                Files.writeString(tappedFile, W1Workload.yaml("w1tapped-" + run, rows));
+                PipelineSpec tappedSpec = SpecParser.parse(tappedFile);
+                try (StalledTap tap = StalledTap.on(client, cluster.coordinatorFlightAddress(), tappedSpec.name(),
+                        "enrich", 2)) {
+                    tappedRuns.add(seconds(succeeded(runOnce(client, tappedFile, tappedSpec, progress))));
+                    if (!tap.wasOpened()) {
+                        throw new SkeinException(ErrorCode.INTERNAL, "the stalled tap never opened");
+                    }
+                }
             }
             skeinRuns = views.stream().map(W1Benchmark::seconds).toList();
             views.sort(java.util.Comparator.comparingDouble(W1Benchmark::seconds));
             view = views.get(views.size() / 2);
+            List<Double> sortedTapped = new ArrayList<>(tappedRuns);
+            sortedTapped.sort(null);
+            stalledTapSeconds = sortedTapped.get(sortedTapped.size() / 2);
+            progress.println("runs with a stalled tap (seconds): " + tappedRuns);
             progress.println("skein: W1 with a pass stage, SQL and Java, warm-up runs");
             runW1(client, dir, "w1sqlpass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.SQL, progress);
             runW1(client, dir, "w1javapass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.JAVA, progress);
@@ -221,7 +246,7 @@ public final class W1Benchmark {
                 + queries.stream().map(InProcessBaselines.Run::seconds).toList() + ", duckdb staged "
                 + stagedRuns.stream().map(InProcessBaselines.Run::seconds).toList() + "; medians reported");
         return new Report(rows, workers, seconds(view), query.seconds(), staged.seconds(), staged.sourceBytes(), ok,
-                passStage);
+                passStage, stalledTapSeconds);
     }
 
     private static InProcessBaselines.Run medianRun(List<InProcessBaselines.Run> runs) {
