@@ -35,5 +35,15 @@ public record IngestSourceSpec(List<ColumnSpec> columns, int batchRows, Location
             requireNonNull(type, "type is null");
             requireNonNull(location, "location is null");
         }
+
+        /**
+         * The column as a DuckDB select item of its declared type and no value, {@code CAST(NULL AS
+         * type) AS "name"}: how the coordinator checks the type and the worker derives the Arrow
+         * schema writers must send. The coordinator refuses, at submit, a type that is not type
+         * syntax, so the text cannot end the statement.
+         */
+        public String nullSelectItem() {
+            return "CAST(NULL AS " + type + ") AS \"" + name.replace("\"", "\"\"") + "\"";
+        }
     }
 }

@@ -114,7 +114,7 @@ final class PipelineBinding {
                 valid = false;
                 continue;
             }
-            String query = "SELECT CAST(NULL AS " + column.type() + ") AS \"" + column.name().replace("\"", "\"\"") + "\"";
+            String query = "SELECT " + column.nullSelectItem();
             try {
                 columns.addAll(duckDb.describe(query).columns());
             } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package dev.skein.coordinator.flight;
 
+import dev.skein.cluster.IngestTicket;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.TapTicket;
 import dev.skein.cluster.TaskPlacement;
@@ -149,8 +150,7 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
         List<FlightEndpoint> endpoints = new ArrayList<>();
         byte[] firstCommand = null;
         for (TaskPlacement task : plan.tasksOf(0)) {
-            byte[] command = ("{\"version\":1,\"kind\":\"ingest\",\"pipeline\":\"" + plan.pipeline() + "\",\"epoch\":"
-                    + plan.epoch() + ",\"index\":" + task.index() + "}").getBytes(StandardCharsets.UTF_8);
+            byte[] command = IngestTicket.of(plan.pipeline(), plan.epoch(), task.index()).encode();
             firstCommand = firstCommand == null ? command : firstCommand;
             endpoints.add(new FlightEndpoint(new Ticket(command), Location.forGrpcInsecure(task.host(), task.port())));
         }

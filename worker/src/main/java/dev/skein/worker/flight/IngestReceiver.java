@@ -1,6 +1,7 @@
 package dev.skein.worker.flight;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cluster.IngestTicket;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.task.Task;
@@ -37,12 +38,11 @@ final class IngestReceiver {
     /**
      * @return rows the source task took
      */
-    static long receive(WorkerTasks tasks, List<String> path, JsonNode command, FlightStream stream,
-            Function<VectorSchemaRoot, VectorSchemaRoot> adopt) throws Exception {
-        Task task = path.size() == 2
-                ? tasks.ingestTask(path.get(0), 0)
-                : tasks.awaitTask(new TaskKey(command.path("pipeline").asText(), command.path("epoch").asLong(), 0,
-                        command.path("index").asInt()), TASK_LOOKUP);
+    static long receive(WorkerTasks tasks, FlightStream stream, Function<VectorSchemaRoot, VectorSchemaRoot> adopt)
+            throws Exception {
+        Task task = stream.getDescriptor().isCommand()
+                ? task(tasks, IngestTicket.decode(stream.getDescriptor().getCommand()))
+                : tasks.ingestTask(stream.getDescriptor().getPath().get(0), 0);
         Schema expected = task.awaitIngestSchema();
         checkSchema(task.wiring().key().pipeline(), expected, stream.getSchema());
         TaskInbox inbox = task.inbox().orElseThrow();
@@ -59,6 +59,11 @@ final class IngestReceiver {
             }
         }
         return rows;
+    }
+
+    /** The source task a ticket names, waiting briefly for its plan to reach this worker. */
+    static Task task(WorkerTasks tasks, IngestTicket ticket) {
+        return tasks.awaitTask(new TaskKey(ticket.pipeline(), ticket.epoch(), 0, ticket.index()), TASK_LOOKUP);
     }
 
     private static void checkSchema(String pipeline, Schema expected, Schema actual) {

@@ -2,6 +2,7 @@ package dev.skein.worker.flight;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.cluster.IngestTicket;
 import dev.skein.cluster.TapTicket;
 import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
@@ -149,7 +150,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                 JsonNode command = descriptor.isCommand() ? ticketJson(descriptor.getCommand()) : MAPPER.nullNode();
                 String ack;
                 if (IngestReceiver.isIngest(path, command)) {
-                    long rows = IngestReceiver.receive(tasks, path, command, stream, this::adopt);
+                    long rows = IngestReceiver.receive(tasks, stream, this::adopt);
                     ack = "{\"ingested\":" + rows + "}";
                 } else if (path.size() == 1) {
                     long rows = tables.append(path.get(0), stream);
@@ -186,13 +187,12 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
         try {
-            if (descriptor.isCommand() && "ingest".equals(ticketJson(descriptor.getCommand()).path("kind").asText())) {
-                JsonNode ingest = ticketJson(descriptor.getCommand());
-                Task task = tasks.awaitTask(new TaskKey(ingest.path("pipeline").asText(), ingest.path("epoch").asLong(),
-                        0, ingest.path("index").asInt()), TAP_LOOKUP_TIMEOUT);
+            String kind = descriptor.isCommand() ? ticketJson(descriptor.getCommand()).path("kind").asText() : "";
+            if (kind.equals("ingest")) {
+                Task task = IngestReceiver.task(tasks, IngestTicket.decode(descriptor.getCommand()));
                 return new SchemaResult(task.awaitIngestSchema());
             }
-            if (!descriptor.isCommand() || !"tap".equals(ticketJson(descriptor.getCommand()).path("kind").asText())) {
+            if (!kind.equals("tap")) {
                 return new SchemaResult(tables.info(descriptor).getSchemaOptional().orElseThrow());
             }
             TapTicket tap = TapTicket.decode(descriptor.getCommand());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -182,21 +183,13 @@ public final class Task implements Runnable {
         }
     }
 
-    /**
-     * Runs the stage's transform over the inbox. The transform is closed before the task reports
-     * FINISHED: a Java transform that leaked Arrow memory fails a task that otherwise succeeded
-     * (and is only logged, behind the first failure, when the task failed anyway).
-     */
     /** An ingest source passes on what writers DoPut into its inbox until told to finish. */
     private Schema runIngest(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
         IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < spec.columns().size(); i++) {
-            IngestSourceSpec.ColumnSpec column = spec.columns().get(i);
-            sql.append(i == 0 ? "" : ", ").append("CAST(NULL AS ").append(column.type()).append(") AS \"")
-                    .append(column.name().replace("\"", "\"\"")).append('"');
-        }
-        ingestSchema = session.query(sql + " LIMIT 0", 1, batch -> {}).schema();
+        String columns = spec.columns().stream()
+                .map(IngestSourceSpec.ColumnSpec::nullSelectItem)
+                .collect(Collectors.joining(", "));
+        ingestSchema = session.query("SELECT " + columns + " LIMIT 0", 1, batch -> {}).schema();
         ingestReady.countDown();
         TaskInbox input = inbox.orElseThrow();
         while (true) {
@@ -211,6 +204,11 @@ public final class Task implements Runnable {
         }
     }
 
+    /**
+     * Runs the stage's transform over the inbox. The transform is closed before the task reports
+     * FINISHED: a Java transform that leaked Arrow memory fails a task that otherwise succeeded
+     * (and is only logged, behind the first failure, when the task failed anyway).
+     */
     private Schema runStage(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
         TaskInbox input = inbox.orElseThrow();
         try (StageTransform transform = openTransform(session)) {

@@ -1,0 +1,48 @@
+package dev.skein.cluster;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
+import java.io.IOException;
+
+/**
+ * Where an ingest writer's {@code DoPut} goes: versioned JSON naming the source task. The
+ * coordinator hands it out as the ticket of the ingest endpoint; writers send it back as the
+ * DoPut descriptor's command, and the worker running the task redeems it.
+ *
+ * @param version format version, {@link #VERSION}
+ * @param kind always {@code "ingest"}
+ * @param pipeline pipeline name
+ * @param epoch plan epoch
+ * @param index source task index
+ */
+public record IngestTicket(int version, String kind, String pipeline, long epoch, int index) {
+    public static final int VERSION = 1;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    public static IngestTicket of(String pipeline, long epoch, int index) {
+        return new IngestTicket(VERSION, "ingest", pipeline, epoch, index);
+    }
+
+    public byte[] encode() {
+        try {
+            return MAPPER.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot encode ingest ticket", e);
+        }
+    }
+
+    public static IngestTicket decode(byte[] bytes) {
+        IngestTicket ticket;
+        try {
+            ticket = MAPPER.readValue(bytes, IngestTicket.class);
+        } catch (IOException e) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "not a Skein ingest ticket: " + e.getMessage(), e);
+        }
+        if (ticket.version() != VERSION || !"ingest".equals(ticket.kind())) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC,
+                    "unsupported ticket (version " + ticket.version() + ", kind '" + ticket.kind() + "')");
+        }
+        return ticket;
+    }
+}
