@@ -51,4 +51,13 @@ public record PipelinePlan(
     public List<TaskPlacement> tasksOf(int stage) {
         return tasks.stream().filter(task -> task.stage() == stage).toList();
     }
+
+    /** The task at {@code stage}, {@code index}. */
+    public TaskPlacement task(int stage, int index) {
+        return tasks.stream()
+                .filter(task -> task.stage() == stage && task.index() == index)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "plan of '" + pipeline + "' has no task " + stage + "-" + index));
+    }
 }

@@ -12,7 +12,7 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
-import dev.skein.worker.flight.FlightClientPool;
+import dev.skein.worker.exchange.FlightClientPool;
 import dev.skein.worker.flight.WorkerFlightProducer;
 import dev.skein.worker.task.StatusReporter;
 import dev.skein.worker.task.WorkerTasks;

@@ -5,7 +5,7 @@ import dev.skein.spec.SqlTransformSpec;
 import dev.skein.spec.StageSpec;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
-import dev.skein.worker.duckdb.DuckDbSqlTransform;
+import dev.skein.worker.stage.SqlStageTransform;
 import dev.skein.worker.duckdb.SourceSql;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +57,13 @@ final class InProcessBaselines {
         try (BufferAllocator allocator = new RootAllocator();
                 DuckDbDatabase database = DuckDbDatabase.open(1, "4GB")) {
             List<DuckDbSession> sessions = new ArrayList<>();
-            List<DuckDbSqlTransform> transforms = new ArrayList<>();
+            List<SqlStageTransform> transforms = new ArrayList<>();
             try (DuckDbSession source = database.openSession(allocator)) {
                 for (StageSpec stage : spec.stages()) {
                     DuckDbSession session = database.openSession(allocator);
                     sessions.add(session);
                     SqlTransformSpec sql = (SqlTransformSpec) stage.transform();
-                    transforms.add(new DuckDbSqlTransform(session, allocator, sql.sql(), sql.mode(),
+                    transforms.add(new SqlStageTransform(session, allocator, sql.sql(), sql.mode(),
                             spec.source().batchRows()));
                 }
                 List<List<String>> result = new ArrayList<>();
@@ -85,7 +85,7 @@ final class InProcessBaselines {
         }
     }
 
-    private static void push(List<DuckDbSqlTransform> transforms, int stage, VectorSchemaRoot batch,
+    private static void push(List<SqlStageTransform> transforms, int stage, VectorSchemaRoot batch,
             List<List<String>> result) throws Exception {
         if (stage == transforms.size()) {
             collect(batch, result);
@@ -94,7 +94,7 @@ final class InProcessBaselines {
         transforms.get(stage).accept(batch, out -> push(transforms, stage + 1, out, result));
     }
 
-    private static void finish(List<DuckDbSqlTransform> transforms, int stage,
+    private static void finish(List<SqlStageTransform> transforms, int stage,
             org.apache.arrow.vector.types.pojo.Schema schema, List<List<String>> result) throws Exception {
         if (stage == transforms.size()) {
             return;

@@ -9,11 +9,11 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
-import dev.skein.worker.duckdb.DuckDbSqlTransform;
+import dev.skein.worker.stage.SqlStageTransform;
 import dev.skein.worker.duckdb.SourceSql;
-import dev.skein.worker.plugin.JavaBatchTransform;
-import dev.skein.worker.task.TaskKey;
-import dev.skein.worker.task.TaskWiring;
+import dev.skein.worker.stage.JavaStageTransform;
+import dev.skein.cluster.TaskKey;
+import dev.skein.worker.stage.StageTask;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +22,8 @@ import org.apache.arrow.memory.RootAllocator;
 
 /**
  * What a pass-through stage costs per batch in one JVM, without processes or network: {@code
- * SELECT * FROM input} in DuckDB (the worker's {@link DuckDbSqlTransform}) against {@link
- * PassThrough} (through the worker's {@link JavaBatchTransform}), timed on the same source
+ * SELECT * FROM input} in DuckDB (the worker's {@link SqlStageTransform}) against {@link
+ * PassThrough} (through the worker's {@link JavaStageTransform}), timed on the same source
  * batches. The two alternate which goes first, so that neither always finds the batch in cache.
  */
 final class PassThroughCost {
@@ -48,8 +48,7 @@ final class PassThroughCost {
         int batchRows = spec.source().batchRows();
         JavaTransformSpec java = new JavaTransformSpec(PassThrough.class.getName(), Location.START, Map.of(),
                 Location.START);
-        TaskWiring wiring = new TaskWiring(new TaskKey("bench", 0, 1, 0), "pass", Optional.empty(), Optional.of(java),
-                1, List.of(), List.of(), List.of(), batchRows, 1);
+        StageTask task = new StageTask(new TaskKey("bench", 0, 1, 0), "pass", 1);
         long[] nanos = new long[2];
         long[] batches = {0};
         long[] rowsOut = {0};
@@ -60,9 +59,9 @@ final class PassThroughCost {
                 DuckDbSession source = database.openSession(root);
                 BufferAllocator stageAllocator = root.newChildAllocator("pass", 0, Long.MAX_VALUE);
                 DuckDbSession session = database.openSession(stageAllocator);
-                DuckDbSqlTransform sqlStage = new DuckDbSqlTransform(session, stageAllocator, "SELECT * FROM input",
+                SqlStageTransform sqlStage = new SqlStageTransform(session, stageAllocator, "SELECT * FROM input",
                         StageMode.PER_BATCH, batchRows);
-                JavaBatchTransform javaStage = JavaBatchTransform.open(java, loader, wiring, stageAllocator)) {
+                JavaStageTransform javaStage = JavaStageTransform.open(java, loader, task, stageAllocator)) {
             rowsIn = source.query(SourceSql.of(spec.source()), batchRows, batch -> {
                         boolean sqlFirst = batches[0] % 2 == 0;
                         for (int turn = 0; turn < 2; turn++) {

@@ -43,19 +43,35 @@ public final class Planner {
         Map<String, Integer> load = new HashMap<>(existingLoad);
         List<TaskPlacement> tasks = new ArrayList<>();
         Set<String> previousStageWorkers = new HashSet<>();
-        for (int stage = 0; stage <= spec.stages().size(); stage++) {
-            int parallelism = stage == 0 ? 1 : spec.stages().get(stage - 1).parallelism();
+        int stageCount = spec.stages().size();
+        for (int stage = 0; stage <= stageCount; stage++) {
+            int parallelism = parallelism(spec, stage);
+            Optional<StageEdge> in = stage == 0 ? Optional.empty() : Optional.of(edgeInto(spec, stage));
+            Optional<StageEdge> out = stage == stageCount ? Optional.empty() : Optional.of(edgeInto(spec, stage + 1));
             Set<String> thisStageWorkers = new HashSet<>();
             for (int index = 0; index < parallelism; index++) {
                 WorkerInfo worker = pick(workers, load, previousStageWorkers, thisStageWorkers);
                 load.merge(worker.id(), 1, Integer::sum);
                 thisStageWorkers.add(worker.id());
-                tasks.add(new TaskPlacement(stage, index, worker.id(), worker.host(), worker.flightPort()));
+                int task = index;
+                tasks.add(new TaskPlacement(stage, index, worker.id(), worker.host(), worker.flightPort(),
+                        in.map(edge -> edge.sendersOf(task)).orElse(List.of()),
+                        out.map(edge -> edge.outputOf(task))));
             }
             previousStageWorkers = thisStageWorkers;
         }
         return new PipelinePlan(spec.name(), epoch, PipelineState.RUNNING, spec.file(), specYaml, baseDir, tasks,
                 System.currentTimeMillis(), 0, Optional.empty());
+    }
+
+    private static int parallelism(PipelineSpec spec, int stage) {
+        return stage == 0 ? 1 : spec.stages().get(stage - 1).parallelism();
+    }
+
+    /** The edge from stage {@code stage - 1} into {@code stage} (1-based, 0 = source). */
+    private static StageEdge edgeInto(PipelineSpec spec, int stage) {
+        return StageEdge.between(
+                parallelism(spec, stage - 1), parallelism(spec, stage), spec.stages().get(stage - 1).partitionBy());
     }
 
     private static WorkerInfo pick(

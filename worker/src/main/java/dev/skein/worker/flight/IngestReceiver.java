@@ -4,18 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cluster.IngestTicket;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.cluster.TaskKey;
+import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.task.Task;
-import dev.skein.worker.task.TaskInbox;
-import dev.skein.worker.task.TaskKey;
 import dev.skein.worker.task.WorkerTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.apache.arrow.flight.FlightStream;
-import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -38,7 +36,7 @@ final class IngestReceiver {
     /**
      * @return rows the source task took
      */
-    static long receive(WorkerTasks tasks, FlightStream stream, Function<VectorSchemaRoot, VectorSchemaRoot> adopt)
+    static long receive(WorkerTasks tasks, FlightStream stream)
             throws Exception {
         Task task = stream.getDescriptor().isCommand()
                 ? task(tasks, IngestTicket.decode(stream.getDescriptor().getCommand()))
@@ -50,7 +48,7 @@ final class IngestReceiver {
         long rows = 0;
         while (stream.next()) {
             rows += stream.getRoot().getRowCount();
-            accepted.add(inbox.putTracked(adopt.apply(stream.getRoot())));
+            accepted.add(inbox.putTracked(stream.getRoot()));
         }
         for (CompletableFuture<Boolean> taken : accepted) {
             if (!taken.get(ACCEPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

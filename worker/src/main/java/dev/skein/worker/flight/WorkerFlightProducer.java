@@ -8,13 +8,14 @@ import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.TableStore;
+import dev.skein.cluster.TaskKey;
+import dev.skein.worker.exchange.ExchangeCommand;
+import dev.skein.worker.exchange.InboundExchange;
+import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.task.Task;
-import dev.skein.worker.task.TaskInbox;
-import dev.skein.worker.task.TaskKey;
 import dev.skein.worker.task.WorkerTasks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,6 @@ import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.FieldVector;
-import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
  * The worker's Flight service. {@code DoExchange} is the data plane: an upstream task streams
@@ -66,33 +65,18 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     @Override
     public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
         ExchangeCommand command;
+        Task task;
         TaskInbox inbox;
         try {
             command = ExchangeCommand.decode(reader.getDescriptor().getCommand());
-            Task task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
+            task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
             inbox = task.inbox().orElseThrow(() -> new SkeinException(
                     ErrorCode.INVALID_SPEC, "task " + command.target() + " is a source and takes no input"));
         } catch (RuntimeException e) {
             writer.error(CallStatuses.toFlight(e));
             return;
         }
-        try {
-            inbox.offerSchema(reader.getSchema());
-            while (reader.next()) {
-                if (!inbox.put(adopt(reader.getRoot()))) {
-                    writer.error(CallStatus.CANCELLED
-                            .withDescription("task " + command.target() + " is no longer running")
-                            .toRuntimeException());
-                    return;
-                }
-            }
-            inbox.upstreamFinished(command.from());
-            writer.completed();
-        } catch (RuntimeException e) {
-            inbox.fail(new SkeinException(ErrorCode.EXTERNAL,
-                    "input from upstream task " + command.from() + " broke: " + e.getMessage(), e));
-            writer.error(CallStatuses.toFlight(e));
-        }
+        InboundExchange.receive(command.from(), task.wiring().senderLabel(command.from()), inbox, reader, writer);
     }
 
     /** A tap on a task's output from now on (see {@link TapStreamer}), or a table or query. */
@@ -150,7 +134,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                 JsonNode command = descriptor.isCommand() ? ticketJson(descriptor.getCommand()) : MAPPER.nullNode();
                 String ack;
                 if (IngestReceiver.isIngest(path, command)) {
-                    long rows = IngestReceiver.receive(tasks, stream, this::adopt);
+                    long rows = IngestReceiver.receive(tasks, stream);
                     ack = "{\"ingested\":" + rows + "}";
                 } else if (path.size() == 1) {
                     long rows = tables.append(path.get(0), stream);
@@ -207,17 +191,6 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
 
     private static TaskKey taskOf(TapTicket tap) {
         return new TaskKey(tap.pipeline(), tap.epoch(), tap.stage(), tap.index());
-    }
-
-    /** Takes the stream's current buffers into a root of our own, without copying. */
-    private VectorSchemaRoot adopt(VectorSchemaRoot streamRoot) {
-        List<FieldVector> vectors = new ArrayList<>(streamRoot.getFieldVectors().size());
-        for (FieldVector vector : streamRoot.getFieldVectors()) {
-            var transfer = vector.getTransferPair(allocator);
-            transfer.transfer();
-            vectors.add((FieldVector) transfer.getTo());
-        }
-        return new VectorSchemaRoot(streamRoot.getSchema().getFields(), vectors, streamRoot.getRowCount());
     }
 
     @Override

@@ -7,7 +7,7 @@ import dev.skein.spec.ParquetSinkSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
-import dev.skein.worker.task.TaskKey;
+import dev.skein.cluster.TaskKey;
 import java.nio.file.Path;
 import org.apache.arrow.memory.BufferAllocator;
 

@@ -2,7 +2,7 @@ package dev.skein.worker.sink;
 
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.TableStore;
-import dev.skein.worker.task.TaskKey;
+import dev.skein.cluster.TaskKey;
 import java.io.IOException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;

@@ -1,5 +1,6 @@
 package dev.skein.worker.task;
 
+import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.ResultPreview;
 import dev.skein.cluster.TaskState;
 import dev.skein.cluster.TaskStatus;

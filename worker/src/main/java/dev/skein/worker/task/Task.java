@@ -11,19 +11,20 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
-import dev.skein.worker.duckdb.TableStore;
-import dev.skein.worker.duckdb.DuckDbSqlTransform;
 import dev.skein.worker.duckdb.SourceSql;
-import dev.skein.worker.flight.FlightClientPool;
-import dev.skein.worker.plugin.JavaBatchTransform;
-import dev.skein.worker.sink.Sink;
-import dev.skein.worker.sink.Sinks;
+import dev.skein.worker.duckdb.TableStore;
+import dev.skein.worker.exchange.ChannelOpener;
+import dev.skein.worker.exchange.OutputRouter;
+import dev.skein.worker.exchange.TaskAddress;
+import dev.skein.worker.exchange.TaskInbox;
+import dev.skein.worker.stage.JavaStageTransform;
+import dev.skein.worker.stage.PassThroughTransform;
+import dev.skein.worker.stage.SqlStageTransform;
+import dev.skein.worker.stage.StageOutput;
+import dev.skein.worker.stage.StageTransform;
 import dev.skein.worker.tap.TapHub;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
@@ -33,53 +34,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task: reads its input (the source query, or batches from upstream tasks through its inbox),
- * runs its stage in its own DuckDB connection, and writes each output batch downstream, to its
- * sinks and (last stage) to the result preview. Runs on its own thread; owns a child allocator
- * that must be empty when it ends.
+ * One task: reads its input (the source query, or batches from its inbox), runs its stage in its
+ * own DuckDB connection or Java transform, and hands each output batch to its taps, its sinks and
+ * its output edge. Runs on its own thread; owns a child allocator (which also holds what waits in
+ * its inbox) that must be empty when it ends. Ingest handshakes live in {@link IngestGate}, sink
+ * commits in {@link TaskSinks}, the edges in the {@code exchange} package.
  */
 public final class Task implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Task.class);
 
     private final TaskWiring wiring;
+    private final BufferAllocator workerAllocator;
     private final BufferAllocator allocator;
     private final DuckDbDatabase database;
-    private final FlightClientPool clients;
+    private final TableStore tables;
+    private final ChannelOpener channels;
     private final TransformLoader transforms;
     private final TaskEvents events;
     private final Optional<TaskInbox> inbox;
+    private final Optional<IngestGate> ingest;
     private final TaskCounters counters = new TaskCounters();
     private final PreviewCapture preview = new PreviewCapture();
     private final TapHub taps;
-    private final List<Sink> sinks = new ArrayList<>();
     private final long startedAtMillis = System.currentTimeMillis();
+    private volatile TaskSinks sinks;
     private volatile boolean cancelled;
     private volatile TaskState state = TaskState.STARTING;
-    private final TableStore tables;
-    private final boolean ingest;
-    private final CountDownLatch ingestReady = new CountDownLatch(1);
-    private volatile Schema ingestSchema;
 
     public Task(
             TaskWiring wiring,
             BufferAllocator workerAllocator,
             DuckDbDatabase database,
-            FlightClientPool clients,
-            TransformLoader transforms,
             TableStore tables,
+            ChannelOpener channels,
+            TransformLoader transforms,
             TaskEvents events) {
-        this.tables = tables;
         this.wiring = wiring;
+        this.workerAllocator = workerAllocator;
         this.allocator = workerAllocator.newChildAllocator("task-" + wiring.key(), 0, Long.MAX_VALUE);
         this.taps = new TapHub(workerAllocator);
         this.database = database;
-        this.clients = clients;
+        this.tables = tables;
+        this.channels = channels;
         this.transforms = transforms;
         this.events = events;
-        this.ingest = wiring.source().filter(source -> source instanceof IngestSourceSpec).isPresent();
-        this.inbox = ingest
-                ? Optional.of(new TaskInbox(1))
-                : wiring.source().isPresent() ? Optional.empty() : Optional.of(new TaskInbox(wiring.upstreams()));
+        boolean isIngest = wiring.source().filter(source -> source instanceof IngestSourceSpec).isPresent();
+        this.ingest = isIngest ? Optional.of(new IngestGate(wiring.key().pipeline())) : Optional.empty();
+        if (isIngest) {
+            // Writers are not planned senders: they feed the inbox as "sender 0" until told to finish.
+            this.inbox = Optional.of(new TaskInbox(wiring.label(), Set.of(0), allocator, TaskInbox.DEFAULT_CAPACITY));
+        } else if (wiring.source().isPresent()) {
+            this.inbox = Optional.empty();
+        } else {
+            Set<Integer> senders = wiring.senders().stream()
+                    .map(sender -> sender.key().index())
+                    .collect(Collectors.toSet());
+            this.inbox = Optional.of(new TaskInbox(wiring.label(), senders, allocator, TaskInbox.DEFAULT_CAPACITY));
+        }
     }
 
     public TaskWiring wiring() {
@@ -98,7 +109,7 @@ public final class Task implements Runnable {
         return startedAtMillis;
     }
 
-    /** The inbox upstream streams feed; empty for the source task. */
+    /** The inbox upstream tasks feed; empty for a source task that reads files or a query. */
     public Optional<TaskInbox> inbox() {
         return inbox;
     }
@@ -110,20 +121,14 @@ public final class Task implements Runnable {
 
     /** For an ingest source: the Arrow schema writers must send, once the task has worked it out. */
     public Schema awaitIngestSchema() throws InterruptedException {
-        if (!ingest) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, wiring.label() + " of pipeline '"
-                    + wiring.key().pipeline() + "' is not an ingest source");
-        }
-        if (!ingestReady.await(30, TimeUnit.SECONDS) || ingestSchema == null) {
-            throw new SkeinException(ErrorCode.NOT_FOUND, "the ingest source of '" + wiring.key().pipeline()
-                    + "' is not accepting data");
-        }
-        return ingestSchema;
+        IngestGate gate = ingest.orElseThrow(() -> new SkeinException(ErrorCode.INVALID_SPEC,
+                wiring.label() + " of pipeline '" + wiring.key().pipeline() + "' is not an ingest source"));
+        return gate.await();
     }
 
     /** For an ingest source: the input is complete; what was accepted flows on, then the task ends. */
     public void finishIngest() {
-        if (ingest) {
+        if (ingest.isPresent()) {
             inbox.ifPresent(TaskInbox::finishAll);
         }
     }
@@ -137,20 +142,23 @@ public final class Task implements Runnable {
     @Override
     public void run() {
         Thread.currentThread().setName("task-" + wiring.key());
+        counters.startedOn(Thread.currentThread());
         setState(TaskState.RUNNING, Optional.empty());
         try (DuckDbSession session = database.openSession(allocator);
-                DownstreamRouter router = new DownstreamRouter(
-                        wiring.downstream(), wiring.downstreamPartitionBy(), wiring.key().index(), clients, allocator,
-                        () -> cancelled)) {
-            for (var sinkSpec : wiring.sinks()) {
-                sinks.add(Sinks.forSpec(sinkSpec, database, tables, allocator, wiring.key(), wiring.parallelism()));
+                OutputRouter router = wiring.output()
+                        .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled))
+                        .orElse(null)) {
+            if (!wiring.sinks().isEmpty()) {
+                sinks = TaskSinks.open(wiring, workerAllocator, database, tables);
             }
-            DuckDbSession.BatchConsumer emit = batch -> emit(batch, router);
-            Schema output = wiring.source().isPresent() ? runSource(session, emit) : runStage(session, emit);
+            StageOutput emit = batch -> emit(batch, router);
+            Schema output = inbox.isEmpty() ? runSource(session, emit) : runInbox(session, emit);
             taps.end(output);
-            router.complete(output);
-            for (Sink sink : sinks) {
-                sink.finish(output);
+            if (router != null) {
+                router.complete(output);
+            }
+            if (sinks != null) {
+                sinks.finish(output);
             }
             setState(TaskState.FINISHED, Optional.empty());
         } catch (Throwable failure) {
@@ -162,20 +170,18 @@ public final class Task implements Runnable {
                 setState(TaskState.FAILED, Optional.of(describe(failure)));
             }
         } finally {
-            ingestReady.countDown();
+            counters.ended();
+            ingest.ifPresent(IngestGate::close);
             taps.end(null);
             inbox.ifPresent(TaskInbox::close);
             closeAllocator();
         }
     }
 
-    private Schema runSource(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
-        if (ingest) {
-            return runIngest(session, emit);
-        }
-        String sql = SourceSql.of(wiring.source().get());
+    private Schema runSource(DuckDbSession session, StageOutput emit) throws Exception {
+        String sql = SourceSql.of(wiring.source().orElseThrow());
         try {
-            return session.query(sql, wiring.batchRows(), emit).schema();
+            return session.query(sql, wiring.batchRows(), emit::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {
@@ -183,33 +189,12 @@ public final class Task implements Runnable {
         }
     }
 
-    /** An ingest source passes on what writers DoPut into its inbox until told to finish. */
-    private Schema runIngest(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
-        IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
-        String columns = spec.columns().stream()
-                .map(IngestSourceSpec.ColumnSpec::nullSelectItem)
-                .collect(Collectors.joining(", "));
-        ingestSchema = session.query("SELECT " + columns + " LIMIT 0", 1, batch -> {}).schema();
-        ingestReady.countDown();
-        TaskInbox input = inbox.orElseThrow();
-        while (true) {
-            Optional<VectorSchemaRoot> next = input.take();
-            if (next.isEmpty()) {
-                return ingestSchema;
-            }
-            try (VectorSchemaRoot batch = next.get()) {
-                counters.countIn(batch);
-                emit.accept(batch);
-            }
-        }
-    }
-
     /**
-     * Runs the stage's transform over the inbox. The transform is closed before the task reports
-     * FINISHED: a Java transform that leaked Arrow memory fails a task that otherwise succeeded
-     * (and is only logged, behind the first failure, when the task failed anyway).
+     * Runs the stage's transform over the inbox until every sender finished. The transform is
+     * closed before the task reports FINISHED: a Java transform that leaked Arrow memory fails a
+     * task that otherwise succeeded.
      */
-    private Schema runStage(DuckDbSession session, DuckDbSession.BatchConsumer emit) throws Exception {
+    private Schema runInbox(DuckDbSession session, StageOutput emit) throws Exception {
         TaskInbox input = inbox.orElseThrow();
         try (StageTransform transform = openTransform(session)) {
             while (true) {
@@ -221,51 +206,63 @@ public final class Task implements Runnable {
                     counters.countIn(batch);
                     transform.accept(batch, emit);
                 }
-                if (cancelled) {
-                    throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
-                }
+                checkCancelled();
             }
             return transform.finish(input.schema().orElse(null), emit);
         }
     }
 
-    private StageTransform openTransform(DuckDbSession session) {
+    private StageTransform openTransform(DuckDbSession session) throws Exception {
+        if (ingest.isPresent()) {
+            IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
+            String columns = spec.columns().stream()
+                    .map(IngestSourceSpec.ColumnSpec::nullSelectItem)
+                    .collect(Collectors.joining(", "));
+            Schema declared = session.query("SELECT " + columns + " LIMIT 0", 1, batch -> {}).schema();
+            inbox.orElseThrow().declareSchema(declared);
+            ingest.get().open(declared);
+            return new PassThroughTransform();
+        }
         TransformSpec spec = wiring.transform().orElseThrow();
         if (spec instanceof SqlTransformSpec sql) {
-            return new DuckDbSqlTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows());
+            return new SqlStageTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows());
         }
         if (spec instanceof JavaTransformSpec java) {
-            return JavaBatchTransform.open(java, transforms, wiring, allocator);
+            return JavaStageTransform.open(java, transforms, wiring.stageTask(), allocator);
         }
         throw new IllegalStateException("no transform for " + spec);
     }
 
-    private void emit(VectorSchemaRoot batch, DownstreamRouter router) throws Exception {
-        if (cancelled) {
-            throw new SkeinException(ErrorCode.CANCELLED, "cancelled");
-        }
+    private void emit(VectorSchemaRoot batch, OutputRouter router) throws Exception {
+        checkCancelled();
         counters.countOut(batch);
         if (wiring.isLastStage()) {
             preview.capture(batch);
         }
         taps.publish(batch);
-        for (Sink sink : sinks) {
-            sink.write(batch);
+        if (sinks != null) {
+            sinks.write(batch);
         }
-        router.route(batch);
+        if (router != null) {
+            router.route(batch);
+        }
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new SkeinException(ErrorCode.CANCELLED, wiring.label() + " was cancelled");
+        }
     }
 
     /** Moves staged sink output into place; called once the whole pipeline finished. */
     public void commit() {
         try {
-            for (Sink sink : sinks) {
-                sink.commit();
+            if (sinks != null) {
+                sinks.commit();
             }
             setState(TaskState.COMMITTED, Optional.empty());
         } catch (Exception e) {
             setState(TaskState.FAILED, Optional.of(wiring.label() + " could not commit its output: " + e.getMessage()));
-        } finally {
-            closeSinks();
         }
     }
 
@@ -278,18 +275,15 @@ public final class Task implements Runnable {
     }
 
     private void abortSinks() {
-        sinks.forEach(Sink::abort);
-        closeSinks();
-    }
-
-    private void closeSinks() {
-        sinks.forEach(Sink::close);
-        sinks.clear();
+        if (sinks != null) {
+            sinks.abort();
+        }
     }
 
     private synchronized void setState(TaskState newState, Optional<String> error) {
         state = newState;
-        Optional<ResultPreview> result = (newState == TaskState.FINISHED || newState == TaskState.COMMITTED) && wiring.isLastStage()
+        Optional<ResultPreview> result = (newState == TaskState.FINISHED || newState == TaskState.COMMITTED)
+                        && wiring.isLastStage()
                 ? Optional.of(preview.preview())
                 : Optional.empty();
         events.stateChanged(this, newState, error, result);

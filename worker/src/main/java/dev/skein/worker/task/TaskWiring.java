@@ -2,22 +2,30 @@ package dev.skein.worker.task;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.TaskKey;
+import dev.skein.cluster.TaskOutput;
+import dev.skein.cluster.TaskPlacement;
+import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.spec.SourceSpec;
 import dev.skein.spec.TransformSpec;
+import dev.skein.worker.exchange.OutputEdge;
+import dev.skein.worker.exchange.TaskAddress;
+import dev.skein.worker.stage.StageTask;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything a task needs to know about its place in the plan.
+ * Everything a task needs to know about its place in the plan. The edges come from the plan as
+ * the coordinator wrote them; the spec only supplies what the task runs (source, transform, sinks).
  *
  * @param key the task
  * @param stageName "source" or the stage's name, for messages
  * @param source set for the source task (stage 0)
  * @param transform set for a stage task
- * @param upstreams how many upstream tasks send to this task (0 for the source)
- * @param downstream the next stage's tasks this task sends to; empty for the last stage
- * @param downstreamPartitionBy the next stage's hash keys
+ * @param senders the previous stage's tasks that each send one stream here; empty for the source
+ * @param output where this task's batches go; empty for the last stage
  * @param sinks set on last-stage tasks
  * @param batchRows rows per batch leaving DuckDB
  * @param parallelism tasks in this stage
@@ -27,9 +35,8 @@ public record TaskWiring(
         String stageName,
         Optional<SourceSpec> source,
         Optional<TransformSpec> transform,
-        int upstreams,
-        List<DownstreamTarget> downstream,
-        List<String> downstreamPartitionBy,
+        List<TaskAddress> senders,
+        Optional<OutputEdge> output,
         List<SinkSpec> sinks,
         int batchRows,
         int parallelism) {
@@ -38,17 +45,61 @@ public record TaskWiring(
         requireNonNull(stageName, "stageName is null");
         requireNonNull(source, "source is null");
         requireNonNull(transform, "transform is null");
-        downstream = List.copyOf(downstream);
-        downstreamPartitionBy = List.copyOf(downstreamPartitionBy);
+        senders = List.copyOf(senders);
+        requireNonNull(output, "output is null");
         sinks = List.copyOf(sinks);
     }
 
+    /** The wiring of {@code placement} exactly as {@code plan} states it. */
+    public static TaskWiring of(PipelinePlan plan, PipelineSpec spec, TaskPlacement placement) {
+        int stage = placement.stage();
+        int stageCount = spec.stages().size();
+        List<TaskAddress> senders = placement.senders().stream()
+                .map(index -> address(plan, plan.task(stage - 1, index)))
+                .toList();
+        Optional<OutputEdge> output = placement.output().map(edge -> edgeOf(plan, stage + 1, edge));
+        return new TaskWiring(
+                placement.keyIn(plan),
+                stage == 0 ? "source" : spec.stages().get(stage - 1).name(),
+                stage == 0 ? Optional.of(spec.source()) : Optional.empty(),
+                stage == 0 ? Optional.empty() : Optional.of(spec.stages().get(stage - 1).transform()),
+                senders,
+                output,
+                stage == stageCount ? spec.sinks() : List.of(),
+                spec.source().batchRows(),
+                plan.tasksOf(stage).size());
+    }
+
+    private static OutputEdge edgeOf(PipelinePlan plan, int receivingStage, TaskOutput output) {
+        List<TaskAddress> targets = output.receivers().stream()
+                .map(index -> address(plan, plan.task(receivingStage, index)))
+                .toList();
+        return new OutputEdge(output.kind(), output.partitionBy(), targets);
+    }
+
+    private static TaskAddress address(PipelinePlan plan, TaskPlacement task) {
+        return new TaskAddress(task.keyIn(plan), task.workerId(), task.host(), task.port());
+    }
+
     public boolean isLastStage() {
-        return downstream.isEmpty();
+        return output.isEmpty();
+    }
+
+    /** The sender with index {@code from}, for messages; a sender the plan does not name is said so. */
+    public String senderLabel(int from) {
+        return senders.stream()
+                .filter(sender -> sender.key().index() == from)
+                .findFirst()
+                .map(TaskAddress::toString)
+                .orElse("upstream task " + from + " (not in the plan)");
+    }
+
+    public StageTask stageTask() {
+        return new StageTask(key, stageName, parallelism);
     }
 
     /** {@code stage 'enrich' task 1}, for messages. */
     public String label() {
-        return "stage '" + stageName + "' task " + key.index();
+        return stageTask().label();
     }
 }

@@ -1,8 +1,8 @@
 package dev.skein.worker.task;
 
 import dev.skein.cluster.PipelinePlan;
-import dev.skein.cluster.PipelineState;
 import dev.skein.cluster.PlanListener;
+import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.TaskState;
 import dev.skein.spec.PipelineSpec;
@@ -12,7 +12,12 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
-import dev.skein.worker.flight.FlightClientPool;
+import dev.skein.worker.exchange.ExchangeCommand;
+import dev.skein.worker.exchange.FlightClientPool;
+import dev.skein.worker.exchange.LocalChannel;
+import dev.skein.worker.exchange.OutboundStream;
+import dev.skein.worker.exchange.OutputChannel;
+import dev.skein.worker.exchange.TaskAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +29,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +43,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerTasks implements PlanListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerTasks.class);
+
+    /** How long a sender waits for a co-located receiving task to be started by its plan. */
+    private static final Duration LOCAL_TASK_TIMEOUT = Duration.ofSeconds(30);
 
     private final String workerId;
     private final BufferAllocator allocator;
@@ -105,18 +116,33 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
         }
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         for (TaskPlacement placement : mine) {
-            TaskWiring wiring = TaskWirings.of(plan, spec, placement);
+            TaskWiring wiring = TaskWiring.of(plan, spec, placement);
             CompletableFuture<Task> slot = slot(wiring.key());
             if (slot.isDone()) {
                 continue;
             }
-            Task task = new Task(wiring, allocator, database, clients, transforms, tables, events);
+            Task task = new Task(wiring, allocator, database, tables, this::openChannel, transforms, events);
             slot.complete(task);
             taskThreads.execute(task);
         }
     }
 
-    private void forEachTask(PipelinePlan plan, java.util.function.Consumer<Task> action, TaskState inState) {
+    /**
+     * The channel from a task of this worker to {@code target}: straight into the receiver's inbox
+     * when the plan put both tasks here, over Flight otherwise.
+     */
+    private OutputChannel openChannel(
+            TaskAddress target, int from, Schema schema, BufferAllocator sender, BooleanSupplier cancelled) {
+        if (target.workerId().equals(workerId)) {
+            Task receiver = awaitTask(target.key(), LOCAL_TASK_TIMEOUT);
+            return LocalChannel.open(receiver.inbox().orElseThrow(() -> new SkeinException(ErrorCode.INTERNAL,
+                    "task " + target.key() + " is a source and takes no input")), sender, from, schema, target);
+        }
+        return OutboundStream.open(clients.client(target.host(), target.port()), sender,
+                ExchangeCommand.of(target.key(), from), schema, target.toString(), cancelled);
+    }
+
+    private void forEachTask(PipelinePlan plan, Consumer<Task> action, TaskState inState) {
         for (CompletableFuture<Task> slot : tasks.values()) {
             Task task = slot.getNow(null);
             if (task != null

@@ -1,4 +1,4 @@
-package dev.skein.worker.task;
+package dev.skein.cluster;
 
 import static java.util.Objects.requireNonNull;
 

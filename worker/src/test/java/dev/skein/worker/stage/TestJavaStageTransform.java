@@ -1,4 +1,4 @@
-package dev.skein.worker.plugin;
+package dev.skein.worker.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,9 +8,7 @@ import dev.skein.spec.Location;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
-import dev.skein.worker.duckdb.DuckDbSession.BatchConsumer;
-import dev.skein.worker.task.TaskKey;
-import dev.skein.worker.task.TaskWiring;
+import dev.skein.cluster.TaskKey;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +27,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The adapter between a task and a user's transform: lifecycle, ownership, schemas, failures, leaks. */
-class TestJavaBatchTransform {
-    private static final String PACKAGE = "dev.skein.worker.plugin.TestingJavaTransforms$";
+class TestJavaStageTransform {
+    private static final String PACKAGE = "dev.skein.worker.stage.TestingJavaTransforms$";
     private static final Schema IDS = new Schema(List.of(
             Field.nullable("id", new ArrowType.Int(64, true)), Field.nullable("twice", new ArrowType.Int(64, true))));
 
@@ -55,7 +53,7 @@ class TestJavaBatchTransform {
     @Test
     void passesConfigAndEmitsBatchesWithTheDeclaredSchema() throws Exception {
         List<List<Long>> out = new ArrayList<>();
-        try (JavaBatchTransform stage = open("Shift", Map.of("add", 100L));
+        try (JavaStageTransform stage = open("Shift", Map.of("add", 100L));
                 VectorSchemaRoot batch = ids(0, 3)) {
             stage.accept(batch, collectInto(out));
             Schema schema = stage.finish(IDS, collectInto(out));
@@ -68,7 +66,7 @@ class TestJavaBatchTransform {
     @Test
     void aStatefulTransformEmitsAtEndOfInputFromItsOwnMemory() throws Exception {
         List<List<Long>> out = new ArrayList<>();
-        try (JavaBatchTransform stage = open("HoldUntilEnd", Map.of())) {
+        try (JavaStageTransform stage = open("HoldUntilEnd", Map.of())) {
             for (int start : new int[] {0, 2}) {
                 try (VectorSchemaRoot batch = ids(start, 2)) {
                     stage.accept(batch, collectInto(out));
@@ -82,7 +80,7 @@ class TestJavaBatchTransform {
 
     @Test
     void declaresItsSchemaAtEndOfInputWhenNoBatchArrived() throws Exception {
-        try (JavaBatchTransform stage = open("Shift", Map.of("add", 1L))) {
+        try (JavaStageTransform stage = open("Shift", Map.of("add", 1L))) {
             assertThat(stage.finish(IDS, batch -> {
                         throw new AssertionError("nothing to emit");
                     }).getFields())
@@ -93,7 +91,7 @@ class TestJavaBatchTransform {
 
     @Test
     void aThrowingTransformFailsWithItsClassMethodAndMessage() throws Exception {
-        try (JavaBatchTransform stage = open("FailsOnSecondBatch", Map.of());
+        try (JavaStageTransform stage = open("FailsOnSecondBatch", Map.of());
                 VectorSchemaRoot batch = ids(0, 2)) {
             stage.accept(batch, ignored -> {});
 
@@ -106,7 +104,7 @@ class TestJavaBatchTransform {
 
     @Test
     void aBatchThatDiffersFromTheDeclaredSchemaIsRefused() throws Exception {
-        try (JavaBatchTransform stage = open("EmitsWrongSchema", Map.of());
+        try (JavaStageTransform stage = open("EmitsWrongSchema", Map.of());
                 VectorSchemaRoot batch = ids(0, 2)) {
             assertThatThrownBy(() -> stage.accept(batch, ignored -> {}))
                     .hasMessage(PACKAGE + "EmitsWrongSchema.apply failed: emitted a batch of schema Schema<id:"
@@ -118,10 +116,10 @@ class TestJavaBatchTransform {
     @Test
     void aFailureDownstreamSurfacesAsItselfEvenWhenTheTransformWrapsIt() throws Exception {
         SkeinException cancelled = new SkeinException(ErrorCode.CANCELLED, "cancelled");
-        BatchConsumer failing = batch -> {
+        StageOutput failing = batch -> {
             throw cancelled;
         };
-        try (JavaBatchTransform stage = open("WrapsEmitFailures", Map.of());
+        try (JavaStageTransform stage = open("WrapsEmitFailures", Map.of());
                 VectorSchemaRoot batch = ids(0, 2)) {
             assertThatThrownBy(() -> stage.accept(batch, failing)).isSameAs(cancelled);
         }
@@ -129,7 +127,7 @@ class TestJavaBatchTransform {
 
     @Test
     void aLeakFailsTheCloseWithTheClassAndTheByteCount() throws Exception {
-        JavaBatchTransform stage = open("Leaks", Map.of());
+        JavaStageTransform stage = open("Leaks", Map.of());
 
         assertThatThrownBy(stage::close)
                 .isInstanceOf(SkeinException.class)
@@ -149,12 +147,9 @@ class TestJavaBatchTransform {
         assertThat(taskAllocator.getChildAllocators()).isEmpty();
     }
 
-    private JavaBatchTransform open(String simpleName, Map<String, Object> config) {
+    private JavaStageTransform open(String simpleName, Map<String, Object> config) {
         JavaTransformSpec spec = new JavaTransformSpec(PACKAGE + simpleName, new Location(1, 1), config, new Location(1, 1));
-        TaskWiring wiring = new TaskWiring(
-                new TaskKey("p", 1, 1, 0), "stage", Optional.empty(), Optional.of(spec), 1, List.of(), List.of(),
-                List.of(), 1024, 1);
-        return JavaBatchTransform.open(spec, loader, wiring, taskAllocator);
+        return JavaStageTransform.open(spec, loader, new StageTask(new TaskKey("p", 1, 1, 0), "stage", 1), taskAllocator);
     }
 
     /** A batch of {@code rows} rows: ids from {@code start}, and twice the id. */
@@ -172,7 +167,7 @@ class TestJavaBatchTransform {
         return batch;
     }
 
-    private static BatchConsumer collectInto(List<List<Long>> rows) {
+    private static StageOutput collectInto(List<List<Long>> rows) {
         return batch -> {
             for (int row = 0; row < batch.getRowCount(); row++) {
                 List<Long> values = new ArrayList<>();

@@ -1,4 +1,4 @@
-package dev.skein.worker.task;
+package dev.skein.worker.exchange;
 
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.vector.BaseFixedWidthVector;

@@ -1,4 +1,4 @@
-package dev.skein.worker.flight;
+package dev.skein.worker.exchange;
 
 import dev.skein.cluster.flight.ClusterCredentials;
 import java.util.ArrayList;

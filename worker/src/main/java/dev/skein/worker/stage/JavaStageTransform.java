@@ -1,4 +1,4 @@
-package dev.skein.worker.plugin;
+package dev.skein.worker.stage;
 
 import static java.util.Objects.requireNonNull;
 
@@ -10,9 +10,6 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TaskTransformContext;
 import dev.skein.spi.plugin.TransformCalls;
 import dev.skein.spi.plugin.TransformLoader;
-import dev.skein.worker.duckdb.DuckDbSession.BatchConsumer;
-import dev.skein.worker.task.StageTransform;
-import dev.skein.worker.task.TaskWiring;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -26,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * code names the class and the method; a failure of the task's own output (cancelled, downstream
  * gone) passes through unchanged. Used by one task thread.
  */
-public final class JavaBatchTransform implements StageTransform {
-    private static final Logger log = LoggerFactory.getLogger(JavaBatchTransform.class);
+public final class JavaStageTransform implements StageTransform {
+    private static final Logger log = LoggerFactory.getLogger(JavaStageTransform.class);
 
     private final BatchTransform transform;
     private final String className;
@@ -37,7 +34,7 @@ public final class JavaBatchTransform implements StageTransform {
     private Schema outputSchema;
     private boolean closed;
 
-    private JavaBatchTransform(BatchTransform transform, String label, BufferAllocator allocator) {
+    private JavaStageTransform(BatchTransform transform, String label, BufferAllocator allocator) {
         this.transform = transform;
         this.className = transform.getClass().getName();
         this.label = label;
@@ -50,11 +47,11 @@ public final class JavaBatchTransform implements StageTransform {
      * @param taskAllocator the task's allocator; the transform gets a child of it
      * @throws SkeinException if the class cannot be loaded or created, or {@code open} throws
      */
-    public static JavaBatchTransform open(
-            JavaTransformSpec spec, TransformLoader loader, TaskWiring wiring, BufferAllocator taskAllocator) {
+    public static JavaStageTransform open(
+            JavaTransformSpec spec, TransformLoader loader, StageTask task, BufferAllocator taskAllocator) {
         requireNonNull(spec, "spec is null");
         BufferAllocator allocator = taskAllocator.newChildAllocator(
-                "transform-" + wiring.stageName() + "-" + wiring.key().index(), 0, Long.MAX_VALUE);
+                "transform-" + task.stageName() + "-" + task.key().index(), 0, Long.MAX_VALUE);
         BatchTransform transform;
         try {
             transform = loader.instantiate(spec.className());
@@ -62,12 +59,12 @@ public final class JavaBatchTransform implements StageTransform {
             allocator.close();
             throw e;
         }
-        JavaBatchTransform stage = new JavaBatchTransform(transform, wiring.label(), allocator);
+        JavaStageTransform stage = new JavaStageTransform(transform, task.label(), allocator);
         TaskTransformContext context = new TaskTransformContext(
-                wiring.key().pipeline(),
-                wiring.stageName(),
-                wiring.key().index(),
-                wiring.parallelism(),
+                task.key().pipeline(),
+                task.stageName(),
+                task.key().index(),
+                task.parallelism(),
                 spec.config(),
                 allocator);
         try {
@@ -89,7 +86,7 @@ public final class JavaBatchTransform implements StageTransform {
     }
 
     @Override
-    public void accept(VectorSchemaRoot batch, BatchConsumer out) throws Exception {
+    public void accept(VectorSchemaRoot batch, StageOutput out) throws Exception {
         if (batch.getRowCount() == 0) {
             return;
         }
@@ -100,7 +97,7 @@ public final class JavaBatchTransform implements StageTransform {
     }
 
     @Override
-    public Schema finish(Schema inputSchema, BatchConsumer out) throws Exception {
+    public Schema finish(Schema inputSchema, StageOutput out) throws Exception {
         if (outputSchema == null) {
             if (inputSchema == null) {
                 throw new SkeinException(ErrorCode.INTERNAL, "no input schema: no upstream stream ever started");
@@ -165,10 +162,10 @@ public final class JavaBatchTransform implements StageTransform {
      * even when the transform wraps or swallows it.
      */
     private final class Emitter implements BatchEmitter {
-        private BatchConsumer target;
+        private StageOutput target;
         private Exception outputFailure;
 
-        void callWith(BatchConsumer out, String method, Runnable call) throws Exception {
+        void callWith(StageOutput out, String method, Runnable call) throws Exception {
             target = out;
             try {
                 TransformCalls.run(transform, method, call);

@@ -1,4 +1,4 @@
-package dev.skein.worker.plugin;
+package dev.skein.worker.stage;
 
 import dev.skein.spi.BatchEmitter;
 import dev.skein.spi.BatchTransform;
@@ -13,7 +13,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
-/** Transforms that exercise {@link JavaBatchTransform}: well-behaved ones and each kind of misbehaviour. */
+/** Transforms that exercise {@link JavaStageTransform}: well-behaved ones and each kind of misbehaviour. */
 public final class TestingJavaTransforms {
     private TestingJavaTransforms() {}
 

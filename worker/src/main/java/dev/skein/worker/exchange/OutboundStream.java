@@ -1,4 +1,4 @@
-package dev.skein.worker.flight;
+package dev.skein.worker.exchange;
 
 import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
@@ -6,6 +6,7 @@ import dev.skein.spi.SkeinException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.apache.arrow.flight.CallStatus;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightClient.ExchangeReaderWriter;
 import org.apache.arrow.flight.FlightDescriptor;
@@ -22,7 +23,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * gRPC's {@code isReady()} before each batch, so a slow receiver slows this sender (the
  * receiving side only reads when its task's inbox has room). Used by one task thread.
  */
-public final class DownstreamStream implements AutoCloseable {
+public final class OutboundStream implements OutputChannel {
     /** gRPC offers no ready callback on the client side; polling this often costs nothing. */
     private static final long READY_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
@@ -32,7 +33,7 @@ public final class DownstreamStream implements AutoCloseable {
     private final BooleanSupplier cancelled;
     private boolean completed;
 
-    private DownstreamStream(
+    private OutboundStream(
             ExchangeReaderWriter exchange, VectorSchemaRoot sendRoot, String target, BooleanSupplier cancelled) {
         this.exchange = exchange;
         this.sendRoot = sendRoot;
@@ -45,7 +46,7 @@ public final class DownstreamStream implements AutoCloseable {
      *
      * @param cancelled polled while waiting for the receiver, so a cancelled task stops waiting
      */
-    public static DownstreamStream open(
+    public static OutboundStream open(
             FlightClient client,
             BufferAllocator allocator,
             ExchangeCommand command,
@@ -64,10 +65,10 @@ public final class DownstreamStream implements AutoCloseable {
             closeQuietly(exchange);
             throw e;
         }
-        return new DownstreamStream(exchange, sendRoot, target, cancelled);
+        return new OutboundStream(exchange, sendRoot, target, cancelled);
     }
 
-    /** Sends {@code batch} (still owned by the caller; its buffers are shared, not copied). */
+    @Override
     public void send(VectorSchemaRoot batch) {
         awaitReady();
         try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
@@ -89,7 +90,7 @@ public final class DownstreamStream implements AutoCloseable {
         }
     }
 
-    /** Ends the stream and waits for the receiver to confirm it took every batch. */
+    @Override
     public void complete() {
         try {
             exchange.getWriter().completed();
@@ -108,7 +109,7 @@ public final class DownstreamStream implements AutoCloseable {
         if (!completed) {
             try {
                 exchange.getWriter().error(
-                        org.apache.arrow.flight.CallStatus.CANCELLED.withDescription("upstream task stopped").toRuntimeException());
+                        CallStatus.CANCELLED.withDescription("upstream task stopped").toRuntimeException());
             } catch (RuntimeException e) {
                 // The call is already broken; there is nothing left to tell the receiver.
             }

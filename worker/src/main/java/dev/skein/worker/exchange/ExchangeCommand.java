@@ -1,9 +1,9 @@
-package dev.skein.worker.flight;
+package dev.skein.worker.exchange;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
-import dev.skein.worker.task.TaskKey;
+import dev.skein.cluster.TaskKey;
 import java.io.IOException;
 
 /**

@@ -1,12 +1,11 @@
-package dev.skein.worker.duckdb;
+package dev.skein.worker.stage;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
-import dev.skein.worker.duckdb.DuckDbSession.BatchConsumer;
-import dev.skein.worker.task.StageTransform;
+import dev.skein.worker.duckdb.DuckDbSession;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -16,7 +15,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * of the query. Final: batches collect in the temporary table {@code input} and the query runs once
  * at end of input. Used by one task thread.
  */
-public final class DuckDbSqlTransform implements StageTransform {
+public final class SqlStageTransform implements StageTransform {
     private static final String BATCH_RELATION = "skein_batch";
 
     private final DuckDbSession session;
@@ -27,7 +26,7 @@ public final class DuckDbSqlTransform implements StageTransform {
     private Schema outputSchema;
     private boolean accumulating;
 
-    public DuckDbSqlTransform(
+    public SqlStageTransform(
             DuckDbSession session, BufferAllocator allocator, String sql, StageMode mode, int batchRows) {
         this.session = requireNonNull(session, "session is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
@@ -38,11 +37,11 @@ public final class DuckDbSqlTransform implements StageTransform {
 
     /** Takes one input batch (still owned by the caller); per batch, emits its result to {@code out}. */
     @Override
-    public void accept(VectorSchemaRoot batch, BatchConsumer out) throws Exception {
+    public void accept(VectorSchemaRoot batch, StageOutput out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
             session.register("input", batch);
             try {
-                outputSchema = session.query(sql, batchRows, out).schema();
+                outputSchema = session.query(sql, batchRows, out::accept).schema();
             } catch (SkeinException e) {
                 throw e;
             } catch (Exception e) {
@@ -65,12 +64,12 @@ public final class DuckDbSqlTransform implements StageTransform {
      * @param inputSchema the input's schema, needed only if no batch arrived
      */
     @Override
-    public Schema finish(Schema inputSchema, BatchConsumer out) throws Exception {
+    public Schema finish(Schema inputSchema, StageOutput out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
             if (outputSchema == null) {
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(required(inputSchema), allocator)) {
                     session.register("input", empty);
-                    outputSchema = session.query(sql, batchRows, out).schema();
+                    outputSchema = session.query(sql, batchRows, out::accept).schema();
                 }
             }
             return outputSchema;
@@ -82,7 +81,7 @@ public final class DuckDbSqlTransform implements StageTransform {
         }
         Schema schema;
         try {
-            schema = session.query(sql, batchRows, out).schema();
+            schema = session.query(sql, batchRows, out::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {

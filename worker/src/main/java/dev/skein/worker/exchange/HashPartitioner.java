@@ -1,4 +1,4 @@
-package dev.skein.worker.task;
+package dev.skein.worker.exchange;
 
 import java.util.ArrayList;
 import java.util.List;

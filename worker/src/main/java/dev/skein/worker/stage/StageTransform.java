@@ -1,12 +1,11 @@
-package dev.skein.worker.task;
+package dev.skein.worker.stage;
 
-import dev.skein.worker.duckdb.DuckDbSession.BatchConsumer;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * What a stage task runs on its input: DuckDB SQL ({@code DuckDbSqlTransform}) or a user's Java
- * class ({@code JavaBatchTransform}). Used by one task thread; closed by the task when it ends,
+ * What a stage task runs on its input: DuckDB SQL ({@code SqlStageTransform}) or a user's Java
+ * class ({@code JavaStageTransform}). Used by one task thread; closed by the task when it ends,
  * before the task's allocator is closed.
  */
 public interface StageTransform extends AutoCloseable {
@@ -16,7 +15,7 @@ public interface StageTransform extends AutoCloseable {
      * @param batch owned by the caller, valid during the call
      * @param out receives output batches, each valid only during its call
      */
-    void accept(VectorSchemaRoot batch, BatchConsumer out) throws Exception;
+    void accept(VectorSchemaRoot batch, StageOutput out) throws Exception;
 
     /**
      * End of input: emits what the stage held back and returns the output schema.
@@ -24,7 +23,7 @@ public interface StageTransform extends AutoCloseable {
      * @param inputSchema the input's schema, needed when no batch arrived; null if no upstream
      *     stream ever started
      */
-    Schema finish(Schema inputSchema, BatchConsumer out) throws Exception;
+    Schema finish(Schema inputSchema, StageOutput out) throws Exception;
 
     /**
      * Frees what the transform holds.

@@ -1,4 +1,4 @@
-package dev.skein.worker.task;
+package dev.skein.worker.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
