@@ -33,11 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
+    private static final Duration LAST_WRITES_BUDGET = Duration.ofSeconds(2);
     private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(60);
 
     private final CoordinatorConfig config;
     private final AuthConfig auth;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private volatile ZkCluster cluster;
     private Javalin http;
     private FlightServer flight;
     private PipelineService pipelines;
@@ -66,7 +68,7 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     private void startAll() {
-        ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
+        cluster = own(ZkCluster.connect(config.zookeeper()));
         ZkLeadership leadership = own(cluster.leadership(config.id())).start();
         if (!leadership.awaitLeadership(LEADERSHIP_TIMEOUT)) {
             throw new SkeinException(ErrorCode.EXTERNAL,
@@ -129,6 +131,12 @@ public final class CoordinatorNode implements AutoCloseable {
             return;
         }
         closed = true;
+        ZkCluster zk = cluster;
+        if (zk != null) {
+            // Last status writes are best effort: with ZooKeeper gone, Curator's retries would
+            // keep the process from stopping for minutes.
+            zk.beginShutdown(LAST_WRITES_BUDGET);
+        }
         try {
             AutoCloseables.close(resources);
         } catch (Exception e) {

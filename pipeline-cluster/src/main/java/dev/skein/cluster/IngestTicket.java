@@ -37,10 +37,11 @@ public record IngestTicket(int version, String kind, String pipeline, long epoch
         try {
             ticket = MAPPER.readValue(bytes, IngestTicket.class);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "not a Skein ingest ticket: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ingest ticket: " + e.getMessage(), e);
         }
         if (ticket.version() != VERSION || !"ingest".equals(ticket.kind())) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            // Another version is a newer (or older) peer; another kind is a ticket sent to the wrong call.
+            throw new SkeinException(ticket.version() != VERSION ? ErrorCode.NOT_SUPPORTED : ErrorCode.INVALID_ARGUMENT,
                     "unsupported ticket (version " + ticket.version() + ", kind '" + ticket.kind() + "')");
         }
         return ticket;

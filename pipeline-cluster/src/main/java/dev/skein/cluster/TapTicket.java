@@ -43,10 +43,11 @@ public record TapTicket(
         try {
             ticket = MAPPER.readValue(bytes, TapTicket.class);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "not a Skein ticket: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ticket: " + e.getMessage(), e);
         }
         if (ticket.version() != VERSION || !"tap".equals(ticket.kind())) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            // Another version is a newer (or older) peer; another kind is a ticket sent to the wrong call.
+            throw new SkeinException(ticket.version() != VERSION ? ErrorCode.NOT_SUPPORTED : ErrorCode.INVALID_ARGUMENT,
                     "unsupported ticket (version " + ticket.version() + ", kind '" + ticket.kind() + "')");
         }
         return ticket;

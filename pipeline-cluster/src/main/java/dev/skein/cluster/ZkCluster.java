@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.ExponentialBackoffRetry;
 
 /**
  * A node's connection to the cluster state in ZooKeeper. Owns the Curator client and hands out
@@ -15,8 +15,11 @@ import org.apache.curator.retry.ExponentialBackoffRetry;
  */
 public final class ZkCluster implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_SECONDS = 15;
+    /** How long one operation waits for a lost connection before Curator's retry policy decides. */
+    private static final long OPERATION_CONNECT_WAIT_MILLIS = 3_000;
 
     private final ZkClusterConfig config;
+    private final ZkShutdown shutdown = new ZkShutdown();
     private final CuratorFramework curator;
     private volatile boolean closed;
 
@@ -25,9 +28,10 @@ public final class ZkCluster implements AutoCloseable {
         this.curator = CuratorFrameworkFactory.builder()
                 .connectString(config.connectString())
                 .sessionTimeoutMs((int) config.sessionTimeout().toMillis())
-                .connectionTimeoutMs((int) Math.min(config.sessionTimeout().toMillis(), 15_000))
+                // Also bounds how long an operation that is under way when shutdown begins can wait.
+                .connectionTimeoutMs((int) Math.min(config.sessionTimeout().toMillis(), OPERATION_CONNECT_WAIT_MILLIS))
                 .namespace(config.namespace())
-                .retryPolicy(new ExponentialBackoffRetry(100, 10, 2_000))
+                .retryPolicy(shutdown)
                 .build();
     }
 
@@ -62,12 +66,22 @@ public final class ZkCluster implements AutoCloseable {
 
     /** Plans and task statuses; the caller closes it. */
     public ZkPlanStore planStore() {
-        return new ZkPlanStore(curator);
+        return new ZkPlanStore(curator, shutdown);
     }
 
     /** Coordinator leadership; the caller closes it. */
     public ZkLeadership leadership(String participantId) {
         return new ZkLeadership(curator, participantId);
+    }
+
+    /**
+     * Starts shutting down: from now on no ZooKeeper operation is retried, and status writes are
+     * best effort, tried only while connected and within {@code budget} of this call. Call it
+     * before closing what still writes (tasks, supervisors), so their last writes cannot hang
+     * the node when ZooKeeper is gone.
+     */
+    public void beginShutdown(Duration budget) {
+        shutdown.begin(budget);
     }
 
     @Override
@@ -76,6 +90,7 @@ public final class ZkCluster implements AutoCloseable {
             return;
         }
         closed = true;
+        shutdown.begin(Duration.ZERO);
         curator.close();
     }
 }

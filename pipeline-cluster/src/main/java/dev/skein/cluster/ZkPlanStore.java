@@ -20,11 +20,13 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class ZkPlanStore implements AutoCloseable {
     private final CuratorFramework curator;
+    private final ZkShutdown shutdown;
     private final CuratorCache cache;
     private volatile boolean closed;
 
-    ZkPlanStore(CuratorFramework curator) {
+    ZkPlanStore(CuratorFramework curator, ZkShutdown shutdown) {
         this.curator = curator;
+        this.shutdown = shutdown;
         this.cache = CuratorCache.build(curator, ZkPaths.PIPELINES);
     }
 
@@ -83,8 +85,9 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
-    /** Overwrites an existing plan (a state change). */
+    /** Overwrites an existing plan (a state change); best effort once the node shuts down. */
     public void updatePlan(PipelinePlan plan) {
+        checkMayWrite("the plan of '" + plan.pipeline() + "'");
         try {
             curator.setData().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
         } catch (Exception e) {
@@ -124,8 +127,13 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
-    /** Writes (creates or replaces) a task's status. */
+    /**
+     * Writes (creates or replaces) a task's status. Once the node shuts down ({@link
+     * ZkCluster#beginShutdown}) this is best effort: tried once, only while connected and within
+     * the shutdown budget, and otherwise it fails at once (EXTERNAL) instead of waiting.
+     */
     public void putTaskStatus(String pipeline, TaskStatus status) {
+        checkMayWrite("the status of task " + status.key() + " of '" + pipeline + "'");
         String path = ZkPaths.task(pipeline, status.key());
         byte[] bytes = RecordCodec.encode(status);
         try {
@@ -186,6 +194,13 @@ public final class ZkPlanStore implements AutoCloseable {
         String[] parts = data.getPath().split("/");
         if (parts.length == 4 && parts[3].equals("plan")) {
             listener.planDeleted(parts[2]);
+        }
+    }
+
+    private void checkMayWrite(String what) {
+        if (!shutdown.mayWrite(curator.getZookeeperClient().isConnected())) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "not writing " + what
+                    + " to ZooKeeper: this node is shutting down and ZooKeeper is unreachable or the time for last writes is over");
         }
     }
 

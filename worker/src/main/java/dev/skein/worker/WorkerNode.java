@@ -17,6 +17,7 @@ import dev.skein.worker.flight.WorkerFlightProducer;
 import dev.skein.worker.task.StatusReporter;
 import dev.skein.worker.task.WorkerTasks;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.apache.arrow.flight.FlightServer;
@@ -33,11 +34,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
+    private static final Duration LAST_WRITES_BUDGET = Duration.ofSeconds(2);
     private static final long STATUS_INTERVAL_MILLIS = 500;
 
     private final WorkerConfig config;
     private final AuthConfig auth;
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+    private volatile ZkCluster cluster;
     private FlightServer server;
     private WorkerTasks tasks;
     private volatile boolean closed;
@@ -79,7 +82,7 @@ public final class WorkerNode implements AutoCloseable {
             log.info("worker '{}' loads Java transforms from {} plugin jars in {}", config.id(),
                     transforms.jars().size(), transforms.pluginsDirectory().orElseThrow());
         }
-        ZkCluster cluster = own(ZkCluster.connect(config.zookeeper()));
+        cluster = own(ZkCluster.connect(config.zookeeper()));
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
@@ -130,6 +133,12 @@ public final class WorkerNode implements AutoCloseable {
             return;
         }
         closed = true;
+        ZkCluster zk = cluster;
+        if (zk != null) {
+            // Last status writes are best effort: with ZooKeeper gone, Curator's retries would
+            // keep the process from stopping for minutes.
+            zk.beginShutdown(LAST_WRITES_BUDGET);
+        }
         try {
             // Reverse order of creation: leave the cluster first, free memory last.
             AutoCloseables.close(resources);

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.arrow.util.AutoCloseables;
@@ -30,9 +31,13 @@ import org.apache.arrow.util.AutoCloseables;
  */
 public final class LocalCluster implements AutoCloseable {
     private static final Duration WORKERS_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WORKERS_STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
-    private final List<WorkerProcess> workers = new ArrayList<>();
+    // Read by the shutdown hook's thread while the starting thread may still add workers.
+    private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
+    // Ctrl-C or SIGTERM of skein run/demo skips close(): this hook ends the worker processes then.
+    private final Thread stopWorkersOnExit = new Thread(this::stopWorkers, "skein-local-stop-workers");
     private final Path workDir;
     private final Optional<Path> pluginsDirectory;
     private EmbeddedZooKeeper zookeeper;
@@ -85,6 +90,7 @@ public final class LocalCluster implements AutoCloseable {
         }
         LocalCluster cluster =
                 new LocalCluster(workDir, pluginsDirectory.map(directory -> directory.toAbsolutePath().normalize()));
+        Runtime.getRuntime().addShutdownHook(cluster.stopWorkersOnExit);
         try {
             cluster.startAll(workers, workerHeap, duckdbThreads, auth);
         } catch (RuntimeException e) {
@@ -204,8 +210,28 @@ public final class LocalCluster implements AutoCloseable {
         return workDir;
     }
 
+    /** Asks every worker process to stop, waits a little for all of them, then kills the rest. */
+    private void stopWorkers() {
+        workers.forEach(WorkerProcess::terminate);
+        long deadline = System.nanoTime() + WORKERS_STOP_TIMEOUT.toNanos();
+        try {
+            for (WorkerProcess worker : workers) {
+                worker.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            workers.forEach(WorkerProcess::kill);
+        }
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopWorkersOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is exiting: the hook itself ends the workers.
+        }
         try {
             AutoCloseables.close(resources);
         } catch (Exception e) {

@@ -36,7 +36,7 @@ record TapRequest(String pipeline, String stage, long limit, boolean follow) {
                 return new TapRequest(parts[0], parts[1], TapTicket.DEFAULT_LIMIT, false);
             }
         }
-        throw new SkeinException(ErrorCode.INVALID_SPEC,
+        throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                 "expected the path [pipeline, stage] or [\"pipeline.stage\"], got " + path);
     }
 
@@ -44,12 +44,12 @@ record TapRequest(String pipeline, String stage, long limit, boolean follow) {
         try {
             JsonNode json = MAPPER.readTree(command);
             if (!json.hasNonNull("pipeline") || !json.hasNonNull("stage")) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "the command must name 'pipeline' and 'stage'");
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the command must name 'pipeline' and 'stage'");
             }
             return new TapRequest(json.get("pipeline").asText(), json.get("stage").asText(),
                     json.path("limit").asLong(TapTicket.DEFAULT_LIMIT), json.path("follow").asBoolean(false));
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "the command is not JSON: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the command is not JSON: " + e.getMessage(), e);
         }
     }
 }

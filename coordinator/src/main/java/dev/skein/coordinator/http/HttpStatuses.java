@@ -8,12 +8,15 @@ final class HttpStatuses {
 
     static int of(ErrorCode code) {
         return switch (code) {
-            case INVALID_SPEC, STALE_EPOCH -> 400;
+            case INVALID_SPEC, INVALID_ARGUMENT -> 400;
             case UNAUTHENTICATED -> 401;
+            case PERMISSION_DENIED -> 403;
             case NOT_FOUND -> 404;
-            case ALREADY_EXISTS -> 409;
-            case CANCELLED -> 409;
-            case STAGE_FAILED, INTERNAL -> 500;
+            // A stale epoch conflicts with the current plan, as a duplicate or a cancelled run does.
+            case ALREADY_EXISTS, CANCELLED, STALE_EPOCH -> 409;
+            case NOT_SUPPORTED -> 501;
+            // The node's own configuration is at fault, not the request.
+            case INVALID_CONFIG, STAGE_FAILED, INTERNAL -> 500;
             case NO_WORKERS, RESOURCES_EXHAUSTED, EXTERNAL -> 503;
         };
     }

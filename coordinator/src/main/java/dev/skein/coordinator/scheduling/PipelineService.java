@@ -41,7 +41,7 @@ public final class PipelineService {
     public synchronized PipelineView submit(String name, String file, String yaml, Path baseDir) {
         PipelineSpec spec = SpecParser.parse(file, yaml, baseDir);
         if (!spec.name().equals(name)) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     "pipeline name in the request '" + name + "' does not match name '" + spec.name() + "' in " + file);
         }
         binder.bind(spec);
@@ -81,7 +81,7 @@ public final class PipelineService {
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         if (!(spec.source() instanceof IngestSourceSpec)) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "pipeline '" + name + "' has no ingest source");
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "pipeline '" + name + "' has no ingest source");
         }
         if (plan.state() == PipelineState.RUNNING) {
             plan = plan.withState(PipelineState.DRAINING, 0, Optional.empty());

@@ -43,7 +43,7 @@ public final class ClusterKey {
         requireNonNull(secret, "secret is null");
         byte[] bytes = secret.strip().getBytes(StandardCharsets.UTF_8);
         if (bytes.length < MIN_SECRET_BYTES) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "the cluster secret has " + bytes.length
+            throw new SkeinException(ErrorCode.INVALID_CONFIG, "the cluster secret has " + bytes.length
                     + " bytes; it needs at least " + MIN_SECRET_BYTES + " (for example: head -c 32 /dev/urandom | base64)");
         }
         return new ClusterKey(new SecretKeySpec(hmac(new SecretKeySpec(bytes, ALGORITHM), TOKEN_KEY_LABEL), ALGORITHM));
@@ -55,7 +55,7 @@ public final class ClusterKey {
         try {
             secret = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "cannot read the cluster secret file '" + file + "': " + e, e);
+            throw new SkeinException(ErrorCode.INVALID_CONFIG, "cannot read the cluster secret file '" + file + "': " + e, e);
         }
         warnIfReadableByOthers(file);
         try {

@@ -42,7 +42,7 @@ public final class PasswordFile {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "cannot read the users file '" + file + "': " + e, e);
+            throw new SkeinException(ErrorCode.INVALID_CONFIG, "cannot read the users file '" + file + "': " + e, e);
         }
         return parse(file.toString(), lines);
     }
@@ -80,7 +80,7 @@ public final class PasswordFile {
             problems.add(fileName + ": error: no users");
         }
         if (!problems.isEmpty()) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, String.join("\n", problems));
+            throw new SkeinException(ErrorCode.INVALID_CONFIG, String.join("\n", problems));
         }
         return new PasswordFile(users);
     }

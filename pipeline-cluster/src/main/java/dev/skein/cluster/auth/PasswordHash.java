@@ -62,7 +62,7 @@ public record PasswordHash(int iterations, byte[] salt, byte[] hash) {
         } catch (IllegalArgumentException e) {
             // A NumberFormatException or bad base64: reported below like a wrong number of parts.
         }
-        throw new SkeinException(ErrorCode.INVALID_SPEC,
+        throw new SkeinException(ErrorCode.INVALID_CONFIG,
                 "malformed password hash; expected " + PREFIX + "<iterations>$<salt>$<hash>");
     }
 

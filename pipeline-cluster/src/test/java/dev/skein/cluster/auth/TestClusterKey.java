@@ -34,7 +34,7 @@ class TestClusterKey {
 
         assertThatThrownBy(() -> ClusterKey.fromFile(file))
                 .isInstanceOfSatisfying(SkeinException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessage(file + ": the cluster secret has 9 bytes; it needs at least 16"
                         + " (for example: head -c 32 /dev/urandom | base64)");
     }

@@ -41,7 +41,7 @@ class TestPasswordFile {
                         "carol:",
                         "dave:$pbkdf2-sha256$x$abc$def")))
                 .isInstanceOfSatisfying(SkeinException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessage(String.join("\n",
                         "users.txt:2: error: expected user:password",
                         "users.txt:3: error: user 'alice' is listed twice",

@@ -25,11 +25,11 @@ final class ReadOnlySql {
                 result.next();
                 JsonNode json = MAPPER.readTree(result.getString(1));
                 if (json.path("error").asBoolean(false)) {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC,
+                    throw new SkeinException(ErrorCode.PERMISSION_DENIED,
                             "only one read-only query is allowed: " + json.path("error_message").asText());
                 }
                 if (json.path("statements").size() != 1) {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC,
+                    throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                             "only one read-only query is allowed, got " + json.path("statements").size() + " statements");
                 }
             }

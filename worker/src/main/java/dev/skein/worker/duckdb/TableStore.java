@@ -57,7 +57,7 @@ public final class TableStore implements AutoCloseable {
     /** A quoted, checked table name. */
     public static String quoted(String table) {
         if (!TABLE_NAME.matcher(table).matches()) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     "table name '" + table + "' must match " + TABLE_NAME.pattern());
         }
         return '"' + table + '"';
@@ -90,7 +90,7 @@ public final class TableStore implements AutoCloseable {
             } catch (SkeinException e) {
                 throw e;
             } catch (Exception e) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "cannot create table '" + table + "': " + e.getMessage(), e);
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "cannot create table '" + table + "': " + e.getMessage(), e);
             }
         }
     }
@@ -104,16 +104,16 @@ public final class TableStore implements AutoCloseable {
         List<Field> got = incoming.getFields();
         for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
             if (i >= got.size()) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "table '" + table + "' expects field '"
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "table '" + table + "' expects field '"
                         + want.get(i).getName() + "' (" + want.get(i).getType() + "), which the batch lacks");
             }
             if (i >= want.size()) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "table '" + table + "' has no field '"
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "table '" + table + "' has no field '"
                         + got.get(i).getName() + "' (" + got.get(i).getType() + ")");
             }
             if (!want.get(i).getName().equals(got.get(i).getName())
                     || !want.get(i).getType().equals(got.get(i).getType())) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "field " + (i + 1) + " of table '" + table
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "field " + (i + 1) + " of table '" + table
                         + "': expected '" + want.get(i).getName() + "' " + want.get(i).getType() + ", got '"
                         + got.get(i).getName() + "' " + got.get(i).getType());
             }

@@ -80,13 +80,13 @@ final class TableService {
         if (!descriptor.isCommand()) {
             List<String> path = descriptor.getPath();
             if (path.size() != 1) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "expected the path [table], got " + path);
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "expected the path [table], got " + path);
             }
             return tableInfo(path.get(0));
         }
         String sql = new String(descriptor.getCommand(), StandardCharsets.UTF_8);
         if (!allowSql) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            throw new SkeinException(ErrorCode.PERMISSION_DENIED,
                     "ad-hoc SQL is off on worker '" + workerId + "'; start it with --allow-sql");
         }
         store.checkReadOnly(sql);
@@ -176,7 +176,7 @@ final class TableService {
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "query failed: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "query failed: " + e.getMessage(), e);
         }
     }
 }

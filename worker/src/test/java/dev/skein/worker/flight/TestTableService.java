@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.spi.ErrorCode;
 import dev.skein.worker.TestingWorkers;
 import dev.skein.worker.WorkerNode;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +88,10 @@ class TestTableService {
 
             assertThatThrownBy(() -> client.getInfo(FlightDescriptor.command(
                             "DELETE FROM events".getBytes(StandardCharsets.UTF_8))))
-                    .isInstanceOfSatisfying(FlightRuntimeException.class,
-                            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT))
+                    .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+                        assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED);
+                        assertThat(CallStatuses.fromFlight(e, "getInfo").errorCode()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+                    })
                     .hasMessageContaining("only one read-only query is allowed");
             assertThatThrownBy(() -> client.getInfo(FlightDescriptor.command(
                             "SELECT * FROM read_csv('/etc/passwd')".getBytes(StandardCharsets.UTF_8))))
@@ -106,6 +110,8 @@ class TestTableService {
                 FlightClient client = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", worker.port()))
                         .build()) {
             assertThatThrownBy(() -> client.getInfo(FlightDescriptor.command("SELECT 1".getBytes(StandardCharsets.UTF_8))))
+                    .isInstanceOfSatisfying(FlightRuntimeException.class, e -> assertThat(
+                            CallStatuses.fromFlight(e, "getInfo").errorCode()).isEqualTo(ErrorCode.PERMISSION_DENIED))
                     .hasMessageContaining("ad-hoc SQL is off on worker 'test-worker'; start it with --allow-sql");
 
             put(client, allocator, 0);
@@ -120,7 +126,8 @@ class TestTableService {
                 stream.completed();
                 assertThatThrownBy(stream::getResult)
                         .isInstanceOfSatisfying(FlightRuntimeException.class,
-                                e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT))
+                                e -> assertThat(CallStatuses.fromFlight(e, "put").errorCode())
+                                        .isEqualTo(ErrorCode.INVALID_ARGUMENT))
                         .hasMessageContaining("field 1 of table 'events': expected 'id' Int(64, true), got 'id' Utf8");
                 listener.close();
             }
