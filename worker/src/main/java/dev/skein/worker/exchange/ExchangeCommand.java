@@ -42,11 +42,11 @@ public record ExchangeCommand(int version, String pipeline, long epoch, int stag
         try {
             command = MAPPER.readValue(bytes, ExchangeCommand.class);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "malformed exchange command: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "malformed exchange command: " + e.getMessage(), e);
         }
         if (command.version() != VERSION) {
             throw new SkeinException(
-                    ErrorCode.INVALID_SPEC, "unsupported exchange command version " + command.version());
+                    ErrorCode.NOT_SUPPORTED, "unsupported exchange command version " + command.version());
         }
         return command;
     }

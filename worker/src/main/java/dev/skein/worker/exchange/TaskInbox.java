@@ -76,7 +76,7 @@ public final class TaskInbox {
      */
     public synchronized void open(int from, Schema streamSchema) {
         if (!senders.contains(from)) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC,
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     task + " expects input from upstream tasks " + senders + ", not from task " + from);
         }
         if (!opened.add(from)) {

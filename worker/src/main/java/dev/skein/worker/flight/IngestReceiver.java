@@ -69,15 +69,15 @@ final class IngestReceiver {
         List<Field> got = actual.getFields();
         for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
             if (i >= got.size()) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "ingest into '" + pipeline + "': field '"
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "ingest into '" + pipeline + "': field '"
                         + want.get(i).getName() + "' (" + want.get(i).getType() + ") is missing");
             }
             if (i >= want.size()) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "ingest into '" + pipeline + "': unexpected field '"
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "ingest into '" + pipeline + "': unexpected field '"
                         + got.get(i).getName() + "' (" + got.get(i).getType() + ")");
             }
             if (!want.get(i).getName().equals(got.get(i).getName()) || !want.get(i).getType().equals(got.get(i).getType())) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "ingest into '" + pipeline + "': field " + (i + 1)
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "ingest into '" + pipeline + "': field " + (i + 1)
                         + " must be '" + want.get(i).getName() + "' " + want.get(i).getType() + ", got '"
                         + got.get(i).getName() + "' " + got.get(i).getType());
             }

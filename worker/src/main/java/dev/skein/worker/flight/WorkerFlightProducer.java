@@ -71,7 +71,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
             command = ExchangeCommand.decode(reader.getDescriptor().getCommand());
             task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
             inbox = task.inbox().orElseThrow(() -> new SkeinException(
-                    ErrorCode.INVALID_SPEC, "task " + command.target() + " is a source and takes no input"));
+                    ErrorCode.INVALID_ARGUMENT, "task " + command.target() + " is a source and takes no input"));
         } catch (RuntimeException e) {
             writer.error(CallStatuses.toFlight(e));
             return;
@@ -140,7 +140,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                     long rows = tables.append(path.get(0), stream);
                     ack = "{\"table\":\"" + path.get(0) + "\",\"rows\":" + rows + "}";
                 } else {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC,
+                    throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                             "DoPut expects the path [table] or [pipeline, \"ingest\"], got "
                                     + (descriptor.isCommand() ? "a command" : path.toString()));
                 }
@@ -163,7 +163,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         try {
             return MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "not a Skein ticket: " + e.getMessage(), e);
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ticket: " + e.getMessage(), e);
         }
     }
 

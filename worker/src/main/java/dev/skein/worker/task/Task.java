@@ -121,7 +121,7 @@ public final class Task implements Runnable {
 
     /** For an ingest source: the Arrow schema writers must send, once the task has worked it out. */
     public Schema awaitIngestSchema() throws InterruptedException {
-        IngestGate gate = ingest.orElseThrow(() -> new SkeinException(ErrorCode.INVALID_SPEC,
+        IngestGate gate = ingest.orElseThrow(() -> new SkeinException(ErrorCode.INVALID_ARGUMENT,
                 wiring.label() + " of pipeline '" + wiring.key().pipeline() + "' is not an ingest source"));
         return gate.await();
     }

@@ -60,7 +60,7 @@ class TestTaskInbox {
 
         assertThatThrownBy(() -> inbox.open(0, SCHEMA))
                 .isInstanceOfSatisfying(SkeinException.class, e -> assertThat(e.errorCode())
-                        .isEqualTo(ErrorCode.INVALID_SPEC))
+                        .isEqualTo(ErrorCode.INVALID_ARGUMENT))
                 .hasMessage("stage 'b' task 1 expects input from upstream tasks [1], not from task 0");
         inbox.open(1, SCHEMA);
         assertThatThrownBy(() -> inbox.open(1, SCHEMA))
