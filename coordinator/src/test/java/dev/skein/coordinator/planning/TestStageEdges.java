@@ -58,7 +58,7 @@ class TestStageEdges {
     void planCarriesEveryTasksInputsAndOutputs() {
         String yaml = """
                 name: edges
-                source: {type: generate, sql: SELECT 1 AS id, 1 AS grp}
+                source: {type: generate, sql: "SELECT 1 AS id, 1 AS grp"}
                 stages:
                   - {name: a, sql: SELECT * FROM input, parallelism: 2, partition-by: [grp]}
                   - {name: b, sql: SELECT * FROM input WHERE id % 2 = 0, parallelism: 2}
