@@ -45,7 +45,7 @@ final class ColumnGather {
                 target.setBytes((long) i * width, source, (long) selection[i] * width, width);
             }
         }
-        copyValidity(from.getValidityBuffer(), to.getValidityBuffer(), selection);
+        copyValidity(from, to.getValidityBuffer(), selection);
     }
 
     private static void gatherVariable(BaseVariableWidthVector from, BaseVariableWidthVector to, int[] selection) {
@@ -67,13 +67,25 @@ final class ColumnGather {
             position += length;
         }
         targetOffsets.setInt((long) selection.length * Integer.BYTES, position);
-        copyValidity(from.getValidityBuffer(), to.getValidityBuffer(), selection);
+        copyValidity(from, to.getValidityBuffer(), selection);
         // Tells the vector every slot up to here is set, so setValueCount does not "fill holes".
         to.setLastSet(selection.length - 1);
     }
 
-    /** The target's validity buffer is zeroed on allocation; only set bits need writing. */
-    private static void copyValidity(ArrowBuf source, ArrowBuf target, int[] selection) {
+    /**
+     * The target's validity buffer is zeroed on allocation; only set bits need writing, and a
+     * column without nulls (the common case) is all ones.
+     */
+    private static void copyValidity(FieldVector from, ArrowBuf target, int[] selection) {
+        if (from.getNullCount() == 0) {
+            int fullBytes = selection.length / 8;
+            target.setOne(0, fullBytes);
+            for (int i = fullBytes * 8; i < selection.length; i++) {
+                BitVectorHelper.setBit(target, i);
+            }
+            return;
+        }
+        ArrowBuf source = from.getValidityBuffer();
         for (int i = 0; i < selection.length; i++) {
             if (BitVectorHelper.get(source, selection[i]) != 0) {
                 BitVectorHelper.setBit(target, i);

@@ -29,6 +29,7 @@ public final class InboundExchange {
         }
         try {
             while (reader.next()) {
+                BatchValidation.check(reader.getRoot(), sender);
                 if (!inbox.put(reader.getRoot())) {
                     writer.error(CallStatus.CANCELLED
                             .withDescription("the receiving task is no longer running")

@@ -5,6 +5,7 @@ import dev.skein.cluster.IngestTicket;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.cluster.TaskKey;
+import dev.skein.worker.exchange.BatchValidation;
 import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.task.Task;
 import dev.skein.worker.task.WorkerTasks;
@@ -47,6 +48,7 @@ final class IngestReceiver {
         List<CompletableFuture<Boolean>> accepted = new ArrayList<>();
         long rows = 0;
         while (stream.next()) {
+            BatchValidation.check(stream.getRoot(), "a writer into '" + task.wiring().key().pipeline() + "'");
             rows += stream.getRoot().getRowCount();
             accepted.add(inbox.putTracked(stream.getRoot()));
         }

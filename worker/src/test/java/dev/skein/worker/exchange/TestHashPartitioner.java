@@ -9,6 +9,10 @@ import java.util.Map;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.Test;
@@ -63,5 +67,56 @@ class TestHashPartitioner {
             }
             assertThat(allocator.getAllocatedMemory()).isZero();
         }
+    }
+
+    /**
+     * The partition of a value is part of the wire contract: two workers (or two versions) that
+     * disagree would send equal keys to different tasks. These are the partitions of fixed values
+     * into 2 and 3 tasks, one column of each kind the partitioner reads itself, plus a boolean that
+     * goes through Arrow's own hash; nulls are row 0 of every column.
+     */
+    @Test
+    void everySupportedTypeHashesToTheSamePartitionInEveryProcess() {
+        try (BufferAllocator allocator = new RootAllocator();
+                VarCharVector text = new VarCharVector("text", allocator);
+                BigIntVector longs = new BigIntVector("longs", allocator);
+                IntVector ints = new IntVector("ints", allocator);
+                Float8Vector doubles = new Float8Vector("doubles", allocator);
+                DecimalVector decimals = new DecimalVector("decimals", allocator, 18, 2);
+                BitVector booleans = new BitVector("booleans", allocator)) {
+            int rows = 9;
+            text.allocateNew(rows);
+            longs.allocateNew(rows);
+            ints.allocateNew(rows);
+            doubles.allocateNew(rows);
+            decimals.allocateNew(rows);
+            booleans.allocateNew(rows);
+            for (int i = 1; i < rows; i++) {
+                text.setSafe(i, ("c" + (i - 1)).getBytes(StandardCharsets.UTF_8));
+                longs.set(i, i * 1_000_003L);
+                ints.set(i, i - 1);
+                doubles.set(i, i / 10.0);
+                decimals.set(i, i * 101L);
+                booleans.set(i, i % 2);
+            }
+            for (var vector : List.of(text, longs, ints, doubles, decimals, booleans)) {
+                vector.setNull(0);
+                vector.setValueCount(rows);
+            }
+            assertThat(partitions(text, 2, allocator)).containsExactly(1, 0, 1, 1, 1, 0, 0, 1, 1);
+            assertThat(partitions(text, 3, allocator)).containsExactly(0, 1, 1, 1, 1, 2, 1, 1, 1);
+            assertThat(partitions(longs, 2, allocator)).containsExactly(1, 1, 0, 1, 0, 0, 1, 0, 0);
+            assertThat(partitions(longs, 3, allocator)).containsExactly(0, 0, 0, 2, 2, 2, 0, 1, 1);
+            assertThat(partitions(ints, 3, allocator)).containsExactly(0, 0, 0, 1, 0, 2, 2, 1, 2);
+            assertThat(partitions(doubles, 3, allocator)).containsExactly(0, 0, 0, 1, 2, 1, 0, 0, 1);
+            assertThat(partitions(decimals, 3, allocator)).containsExactly(0, 1, 0, 2, 2, 2, 1, 2, 1);
+            assertThat(partitions(booleans, 2, allocator)).containsExactly(1, 1, 0, 1, 0, 1, 0, 1, 0);
+        }
+    }
+
+    private static int[] partitions(org.apache.arrow.vector.FieldVector column, int tasks, BufferAllocator allocator) {
+        // Not closed: the root would close the column, which the test still uses (and closes).
+        VectorSchemaRoot batch = new VectorSchemaRoot(List.of(column.getField()), List.of(column), column.getValueCount());
+        return new HashPartitioner(List.of(column.getName()), tasks, allocator).partitionsOf(batch);
     }
 }
