@@ -3,6 +3,7 @@ package dev.skein.worker.duckdb;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -25,6 +26,8 @@ import org.duckdb.DuckDBResultSet;
  * reads it; a query's reader is closed here after its last batch.
  */
 public final class DuckDbSession implements AutoCloseable {
+    private static final String STREAM_RELATION = "skein_stream";
+
     private final DuckDBConnection connection;
     private final BufferAllocator allocator;
     private final List<ArrowArrayStream> registered = new ArrayList<>();
@@ -46,10 +49,68 @@ public final class DuckDbSession implements AutoCloseable {
      * keeps owning {@code batch} and keeps it open until that query has returned.
      */
     public void register(String name, VectorSchemaRoot batch) {
+        registerAll(name, batch.getSchema(), List.of(batch));
+    }
+
+    /**
+     * Makes {@code batches}, in order, queryable as the one relation {@code name} for the next
+     * query. The caller keeps owning the batches and keeps them open until that query has returned.
+     */
+    public void registerAll(String name, Schema schema, List<VectorSchemaRoot> batches) {
+        registerReader(name, new BatchListReader(allocator, schema, batches));
+    }
+
+    private void registerReader(String name, ArrowReader reader) {
         ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
         registered.add(stream);
-        Data.exportArrayStream(allocator, new OneBatchReader(allocator, batch), stream);
+        Data.exportArrayStream(allocator, reader, stream);
         connection.registerArrowStream(name, stream);
+    }
+
+    /**
+     * Creates the temporary table {@code table} from every batch {@code source} yields, in one
+     * statement that pulls the batches as DuckDB asks for them.
+     *
+     * @throws Exception the source's own failure if it failed (not DuckDB's generic stream error)
+     */
+    public void streamIntoTable(String table, Schema schema, StreamingReader.Source source) throws Exception {
+        StreamingReader reader = new StreamingReader(allocator, schema, source);
+        registerReader(STREAM_RELATION, reader);
+        try {
+            execute("CREATE TEMP TABLE " + table + " AS SELECT * FROM " + STREAM_RELATION);
+        } catch (SQLException e) {
+            if (reader.failure().isPresent()) {
+                throw reader.failure().get();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Whether {@code sql} treats each row of {@code input} on its own: DuckDB's plan for it is a
+     * chain of projections and filters over one scan of {@code input}, and nothing else (no
+     * aggregate, window, sort, limit, distinct, join or set operation). Such a query gives the same
+     * rows over several batches at once as over each batch alone, in the same order. Asked of the
+     * plan DuckDB makes over a registered Arrow stream, as the stage runs, because over an empty
+     * table the optimizer drops exactly the operators this looks for.
+     *
+     * @param sample a batch of the stage's input, still owned by the caller
+     */
+    public boolean isRowByRow(String sql, VectorSchemaRoot sample) throws SQLException {
+        register("input", sample);
+        try (Statement statement = connection.createStatement();
+                ResultSet plan = statement.executeQuery("EXPLAIN (FORMAT json) " + sql)) {
+            boolean rowByRow = plan.next();
+            while (rowByRow) {
+                rowByRow = RowByRowPlan.isRowByRow(plan.getString(2));
+                if (!plan.next()) {
+                    break;
+                }
+            }
+            return rowByRow;
+        } finally {
+            releaseRegistered();
+        }
     }
 
     /** Runs a statement without a result (DDL, INSERT, COPY). */

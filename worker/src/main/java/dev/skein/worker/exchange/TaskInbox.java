@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -32,7 +34,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 public final class TaskInbox {
     /** Batches of headroom by default: enough to overlap receiving with DuckDB work. */
-    public static final int DEFAULT_CAPACITY = 8;
+    public static final int DEFAULT_CAPACITY = 16;
 
     private static final long POLL_MILLIS = 50;
 
@@ -52,8 +54,10 @@ public final class TaskInbox {
     private final ReadWriteLock feeding = new ReentrantReadWriteLock();
     // Guarded by this.
     private final Set<Integer> opened = new HashSet<>();
-    // Only the task thread reads these.
-    private final Set<Integer> ended = new HashSet<>();
+    // Read by whoever consumes the input: the task thread, or DuckDB's threads for a stage that
+    // streams its input into one query.
+    private final Set<Integer> ended = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch schemaKnown = new CountDownLatch(1);
     private volatile Schema schema;
     private volatile boolean closed;
 
@@ -85,6 +89,7 @@ public final class TaskInbox {
         }
         if (schema == null) {
             schema = streamSchema;
+            schemaKnown.countDown();
         }
     }
 
@@ -96,6 +101,21 @@ public final class TaskInbox {
     /** Records the input schema without a sender stream (an ingest source declares its own). */
     public void declareSchema(Schema declared) {
         schema = declared;
+        schemaKnown.countDown();
+    }
+
+    /**
+     * The input schema, waiting until the first sender announced it.
+     *
+     * @throws SkeinException if the inbox was closed first
+     */
+    public Schema awaitSchema() throws InterruptedException {
+        while (!schemaKnown.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (closed) {
+                throw new SkeinException(ErrorCode.CANCELLED, task + " stopped");
+            }
+        }
+        return schema;
     }
 
     /**

@@ -6,17 +6,34 @@ import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * A SQL stage in DuckDB. Per batch: each incoming batch is the relation {@code input} for one run
- * of the query. Final: batches collect in the temporary table {@code input} and the query runs once
- * at end of input. Used by one task thread.
+ * A SQL stage in DuckDB.
+ *
+ * <p>Per batch: each incoming batch is the relation {@code input} for one run of the query. When
+ * DuckDB's plan shows the query treats each row on its own (projections and filters only, see
+ * {@link DuckDbSession#isRowByRow}), one query runs over every batch already waiting, up to {@link
+ * #MAX_BATCHES_PER_QUERY}: under load one query covers many batches and pays DuckDB's fixed cost
+ * per query once, while a lone batch still goes out at once (nothing waits for more). The rows are
+ * the same, in the same order, as one query per batch. Any other query (aggregates, windows, ORDER
+ * BY, LIMIT, DISTINCT, joins) keeps one query per batch.
+ *
+ * <p>Final: the whole input streams into the temporary table {@code input} in one statement, and
+ * the query runs once at end of input. Used by one task thread.
  */
 public final class SqlStageTransform implements StageTransform {
     private static final String BATCH_RELATION = "skein_batch";
+
+    /** Past ~10 batches per query DuckDB's fixed cost no longer shows (PLATFORM.md). */
+    static final int MAX_BATCHES_PER_QUERY = 16;
 
     private final DuckDbSession session;
     private final BufferAllocator allocator;
@@ -25,6 +42,7 @@ public final class SqlStageTransform implements StageTransform {
     private final int batchRows;
     private Schema outputSchema;
     private boolean accumulating;
+    private Boolean rowByRow;
 
     public SqlStageTransform(
             DuckDbSession session, BufferAllocator allocator, String sql, StageMode mode, int batchRows) {
@@ -35,19 +53,68 @@ public final class SqlStageTransform implements StageTransform {
         this.batchRows = batchRows;
     }
 
+    @Override
+    public Schema run(BatchInput input, StageOutput out) throws Exception {
+        if (mode == StageMode.FINAL) {
+            session.streamIntoTable("input", input.awaitSchema(), input::take);
+            accumulating = true;
+            return finish(input.schemaOrNull(), out);
+        }
+        List<VectorSchemaRoot> batches = new ArrayList<>();
+        try {
+            while (true) {
+                Optional<VectorSchemaRoot> first = input.take();
+                if (first.isEmpty()) {
+                    return finish(input.schemaOrNull(), out);
+                }
+                batches.add(first.get());
+                if (isRowByRow(first.get())) {
+                    Optional<VectorSchemaRoot> more;
+                    while (batches.size() < MAX_BATCHES_PER_QUERY && (more = input.poll()).isPresent()) {
+                        batches.add(more.get());
+                    }
+                }
+                queryOver(batches, out);
+                AutoCloseables.close(batches);
+                batches.clear();
+            }
+        } finally {
+            AutoCloseables.close(batches);
+        }
+    }
+
+    /** Decided once, on the first batch, from DuckDB's plan for this input. */
+    private boolean isRowByRow(VectorSchemaRoot sample) {
+        if (rowByRow == null) {
+            try {
+                rowByRow = session.isRowByRow(sql, sample);
+            } catch (SQLException e) {
+                // The query itself fails too, and reports DuckDB's message from there.
+                rowByRow = false;
+            }
+        }
+        return rowByRow;
+    }
+
+    /** One run of a per-batch query over {@code batches} (still owned by the caller) as {@code input}. */
+    private void queryOver(List<VectorSchemaRoot> batches, StageOutput out) throws Exception {
+        Schema schema = batches.get(0).getSchema();
+        session.registerAll("input", schema, batches);
+        try {
+            outputSchema = session.query(sql, batchRows, out::accept).schema();
+        } catch (SkeinException e) {
+            throw e;
+        } catch (Exception e) {
+            session.registerAll("input", schema, batches);
+            throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
+        }
+    }
+
     /** Takes one input batch (still owned by the caller); per batch, emits its result to {@code out}. */
     @Override
     public void accept(VectorSchemaRoot batch, StageOutput out) throws Exception {
         if (mode == StageMode.PER_BATCH) {
-            session.register("input", batch);
-            try {
-                outputSchema = session.query(sql, batchRows, out::accept).schema();
-            } catch (SkeinException e) {
-                throw e;
-            } catch (Exception e) {
-                session.register("input", batch);
-                throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
-            }
+            queryOver(List.of(batch), out);
         } else {
             session.register(BATCH_RELATION, batch);
             session.execute(accumulating

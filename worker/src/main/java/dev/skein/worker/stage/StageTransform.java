@@ -1,5 +1,6 @@
 package dev.skein.worker.stage;
 
+import java.util.Optional;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -24,6 +25,23 @@ public interface StageTransform extends AutoCloseable {
      *     stream ever started
      */
     Schema finish(Schema inputSchema, StageOutput out) throws Exception;
+
+    /**
+     * Runs the stage over its whole input and returns the output schema. By default one batch at a
+     * time through {@link #accept}, then {@link #finish}; a transform that does better with more
+     * of its input at once (several batches per DuckDB query, one streaming query) overrides it.
+     */
+    default Schema run(BatchInput input, StageOutput out) throws Exception {
+        while (true) {
+            Optional<VectorSchemaRoot> next = input.take();
+            if (next.isEmpty()) {
+                return finish(input.schemaOrNull(), out);
+            }
+            try (VectorSchemaRoot batch = next.get()) {
+                accept(batch, out);
+            }
+        }
+    }
 
     /**
      * Frees what the transform holds.

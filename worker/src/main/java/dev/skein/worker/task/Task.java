@@ -195,20 +195,8 @@ public final class Task implements Runnable {
      * task that otherwise succeeded.
      */
     private Schema runInbox(DuckDbSession session, StageOutput emit) throws Exception {
-        TaskInbox input = inbox.orElseThrow();
         try (StageTransform transform = openTransform(session)) {
-            while (true) {
-                Optional<VectorSchemaRoot> next = input.take();
-                if (next.isEmpty()) {
-                    break;
-                }
-                try (VectorSchemaRoot batch = next.get()) {
-                    counters.countIn(batch);
-                    transform.accept(batch, emit);
-                }
-                checkCancelled();
-            }
-            return transform.finish(input.schema().orElse(null), emit);
+            return transform.run(new InboxInput(inbox.orElseThrow(), counters), emit);
         }
     }
 

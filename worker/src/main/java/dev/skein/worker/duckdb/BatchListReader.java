@@ -1,6 +1,7 @@
 package dev.skein.worker.duckdb;
 
 import java.io.IOException;
+import java.util.List;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -10,27 +11,28 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
- * An {@link ArrowReader} over exactly one batch, so a batch can be exported to DuckDB as an
- * {@code ArrowArrayStream}. The buffers are shared by reference count, not copied; the caller
- * keeps owning {@code batch} and must keep it open until the reader is closed.
+ * An {@link ArrowReader} over a fixed list of batches of one schema, so they can be exported to
+ * DuckDB as one {@code ArrowArrayStream}. The buffers are shared by reference count, not copied;
+ * the caller keeps owning the batches and must keep them open until the reader is closed.
  */
-final class OneBatchReader extends ArrowReader {
-    private final VectorSchemaRoot batch;
-    private boolean served;
+final class BatchListReader extends ArrowReader {
+    private final Schema schema;
+    private final List<VectorSchemaRoot> batches;
+    private int next;
 
-    OneBatchReader(BufferAllocator allocator, VectorSchemaRoot batch) {
+    BatchListReader(BufferAllocator allocator, Schema schema, List<VectorSchemaRoot> batches) {
         super(allocator);
-        this.batch = batch;
+        this.schema = schema;
+        this.batches = List.copyOf(batches);
     }
 
     @Override
     public boolean loadNextBatch() throws IOException {
-        if (served) {
+        if (next == batches.size()) {
             return false;
         }
-        served = true;
         prepareLoadNextBatch();
-        try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
+        try (ArrowRecordBatch recordBatch = new VectorUnloader(batches.get(next++)).getRecordBatch()) {
             new VectorLoader(getVectorSchemaRoot()).load(recordBatch);
         }
         return true;
@@ -46,6 +48,6 @@ final class OneBatchReader extends ArrowReader {
 
     @Override
     protected Schema readSchema() {
-        return batch.getSchema();
+        return schema;
     }
 }
