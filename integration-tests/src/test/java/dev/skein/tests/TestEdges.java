@@ -37,19 +37,23 @@ class TestEdges {
         cluster.close();
     }
 
-    @ParameterizedTest(name = "{0}: a={1} b={2} c={3}")
+    @ParameterizedTest(name = "{0}: a={1} b={2} c={3}, {7}")
     @CsvSource({
-        // name,            a,  a by, b,  b by, c,  c by
-        "hash-then-forward, 2, grp,  2,  '',   1,  ''",
-        "one-to-three,      1, '',   3,  '',   1,  ''",
-        "three-to-one,      3, '',   1,  '',   1,  ''",
-        "forward-two-two,   2, '',   2,  '',   2,  grp",
-        "hash-two-three,    2, '',   3,  grp,  3,  grp",
+        // name,            a,  a by, b,  b by, c,  c by, placement
+        "hash-then-forward, 2, grp,  2,  '',   1,  '',   chain",
+        "hash-then-spread,  2, grp,  2,  '',   1,  '',   spread",
+        "one-to-three,      1, '',   3,  '',   1,  '',   chain",
+        "three-to-one,      3, '',   1,  '',   1,  '',   chain",
+        "forward-two-two,   2, '',   2,  '',   2,  grp,  chain",
+        "forward-spread,    2, '',   2,  '',   2,  grp,  spread",
+        "hash-two-three,    2, '',   3,  grp,  3,  grp,  chain",
     })
     void everyRowArrivesOnceWhateverTheEdges(
-            String name, int a, String aBy, int b, String bBy, int c, String cBy) throws Exception {
+            String name, int a, String aBy, int b, String bBy, int c, String cBy, String placement)
+            throws Exception {
         Path file = TestingPipelines.write(dir, name + ".yaml", """
                 name: %s
+                placement: %s
                 source:
                   type: generate
                   sql: %s
@@ -63,7 +67,7 @@ class TestEdges {
                     parallelism: %d%s
                 sinks:
                   - {type: parquet, path: out}
-                """.formatted(name, SOURCE_SQL, a, by(aBy), b, by(bBy), c,
+                """.formatted(name, placement, SOURCE_SQL, a, by(aBy), b, by(bBy), c,
                 cBy.isBlank() ? "" : "\n    partition-by: [" + cBy.strip() + "]"));
 
         JsonNode view = TestingPipelines.run(cluster, file);

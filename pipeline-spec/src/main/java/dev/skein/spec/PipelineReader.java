@@ -13,7 +13,9 @@ import org.yaml.snakeyaml.nodes.Node;
  * One instance per parse.
  */
 final class PipelineReader {
-    static final List<String> KEYS = List.of("name", "source", "stages", "sinks");
+    static final List<String> KEYS = List.of("name", "source", "stages", "sinks", "placement");
+    private static final List<String> PLACEMENTS =
+            java.util.Arrays.stream(Placement.values()).map(Placement::yamlName).toList();
 
     private final String file;
     private final Problems problems;
@@ -52,9 +54,16 @@ final class PipelineReader {
         Optional<List<StageSpec>> stages = pipeline.required("stages").flatMap(stageReader::readAll);
         Optional<List<SinkSpec>> sinks =
                 pipeline.value("sinks").map(sinkReader::readAll).orElse(Optional.of(List.of()));
-        if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()) {
+        Optional<Placement> placement = pipeline.value("placement")
+                .map(value -> YamlValues.oneOf("placement", value, "placement", "placements", PLACEMENTS, List.of(),
+                                problems)
+                        .map(text -> Placement.valueOf(text.toUpperCase(java.util.Locale.ROOT))))
+                .orElse(Optional.of(Placement.CHAIN));
+        if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()
+                || placement.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PipelineSpec(name.get(), source.get(), stages.get(), sinks.get(), file));
+        return Optional.of(
+                new PipelineSpec(name.get(), source.get(), stages.get(), sinks.get(), file, placement.get()));
     }
 }

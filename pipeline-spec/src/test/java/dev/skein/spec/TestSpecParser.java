@@ -3,6 +3,7 @@ package dev.skein.spec;
 import static dev.skein.spec.TestingSpecs.BASE_DIR;
 import static dev.skein.spec.TestingSpecs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
@@ -65,7 +66,25 @@ class TestSpecParser {
                                         1,
                                         List.of())),
                         List.of(new ParquetSinkSpec("/pipelines/team/out/w1", new Location(25, 5))),
-                        "w1.yaml"));
+                        "w1.yaml",
+                        Placement.CHAIN));
+    }
+
+    @Test
+    void placementIsChainOrSpread() {
+        assertThat(parse("""
+                name: p
+                placement: spread
+                source: {type: generate, sql: SELECT 1 AS x}
+                stages: [{name: only, sql: SELECT * FROM input}]
+                """).placement()).isEqualTo(Placement.SPREAD);
+        assertThatThrownBy(() -> parse("""
+                name: p
+                placement: spred
+                source: {type: generate, sql: SELECT 1 AS x}
+                stages: [{name: only, sql: SELECT * FROM input}]
+                """))
+                .hasMessage("p.yaml:2:12: error: unknown placement 'spred'; did you mean 'spread'?");
     }
 
     @Test

@@ -1,10 +1,12 @@
 package dev.skein.coordinator.planning;
 
+import dev.skein.cluster.EdgeKind;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PipelineState;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.WorkerInfo;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.Placement;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.util.ArrayList;
@@ -17,9 +19,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Expands stages into tasks and places them on live workers: least-loaded first (counting tasks
- * of pipelines already running), and never on a worker that runs the previous stage when another
- * worker is free of it, so consecutive stages cross processes and spread the CPU.
+ * Expands stages into tasks and places them on live workers. With {@code placement: chain} (the
+ * default) a stage joined to the previous one by a forward edge runs its task i on the worker of
+ * the previous stage's task i, so the two hand batches over in memory. Every other stage goes
+ * least-loaded first (counting tasks of pipelines already running), and never on a worker that
+ * runs the previous stage when another worker is free of it, so exchanges spread the CPU.
  */
 public final class Planner {
     private Planner() {}
@@ -48,9 +52,16 @@ public final class Planner {
             int parallelism = parallelism(spec, stage);
             Optional<StageEdge> in = stage == 0 ? Optional.empty() : Optional.of(edgeInto(spec, stage));
             Optional<StageEdge> out = stage == stageCount ? Optional.empty() : Optional.of(edgeInto(spec, stage + 1));
+            boolean chained = spec.placement() == Placement.CHAIN
+                    && in.filter(edge -> edge.kind() == EdgeKind.FORWARD).isPresent();
+            List<TaskPlacement> previousStage = stage == 0
+                    ? List.of()
+                    : List.copyOf(tasks.subList(tasks.size() - parallelism(spec, stage - 1), tasks.size()));
             Set<String> thisStageWorkers = new HashSet<>();
             for (int index = 0; index < parallelism; index++) {
-                WorkerInfo worker = pick(workers, load, previousStageWorkers, thisStageWorkers);
+                WorkerInfo worker = chained
+                        ? workerOf(workers, previousStage.get(index))
+                        : pick(workers, load, previousStageWorkers, thisStageWorkers);
                 load.merge(worker.id(), 1, Integer::sum);
                 thisStageWorkers.add(worker.id());
                 int task = index;
@@ -62,6 +73,11 @@ public final class Planner {
         }
         return new PipelinePlan(spec.name(), epoch, PipelineState.RUNNING, spec.file(), specYaml, baseDir, tasks,
                 System.currentTimeMillis(), 0, Optional.empty());
+    }
+
+    /** The worker running {@code task}. */
+    private static WorkerInfo workerOf(List<WorkerInfo> workers, TaskPlacement task) {
+        return workers.stream().filter(worker -> worker.id().equals(task.workerId())).findFirst().orElseThrow();
     }
 
     private static int parallelism(PipelineSpec spec, int stage) {

@@ -7,6 +7,7 @@ import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.WorkerInfo;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.Placement;
 import dev.skein.spec.SpecParser;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -39,8 +40,22 @@ class TestPlanner {
     }
 
     @Test
-    void placesConsecutiveStagesOnDifferentWorkersAndSpreadsLoad() {
+    void chainsForwardEdgesInOneWorkerAndSpreadsTheRest() {
         PipelinePlan plan = Planner.plan(SPEC, W1, "/tmp", 7,
+                List.of(worker("w1"), worker("w2"), worker("w3")), Map.of());
+
+        assertThat(plan.tasks()).extracting(TaskPlacement::key, TaskPlacement::workerId)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("0-0", "w1"),
+                        org.assertj.core.groups.Tuple.tuple("1-0", "w1"),
+                        org.assertj.core.groups.Tuple.tuple("2-0", "w2"),
+                        org.assertj.core.groups.Tuple.tuple("2-1", "w3"),
+                        org.assertj.core.groups.Tuple.tuple("3-0", "w1"));
+    }
+
+    @Test
+    void spreadPlacesConsecutiveStagesOnDifferentWorkersAndSpreadsLoad() {
+        PipelinePlan plan = Planner.plan(SPEC.withPlacement(Placement.SPREAD), W1, "/tmp", 7,
                 List.of(worker("w1"), worker("w2"), worker("w3")), Map.of());
 
         assertThat(plan.epoch()).isEqualTo(7);
@@ -55,7 +70,7 @@ class TestPlanner {
 
     @Test
     void prefersWorkersWithLessRunningWork() {
-        PipelinePlan plan = Planner.plan(SPEC, W1, "/tmp", 1,
+        PipelinePlan plan = Planner.plan(SPEC.withPlacement(Placement.SPREAD), W1, "/tmp", 1,
                 List.of(worker("w1"), worker("w2")), Map.of("w1", 5));
 
         assertThat(plan.tasksOf(0)).extracting(TaskPlacement::workerId).containsExactly("w2");
