@@ -137,6 +137,7 @@ public final class Task implements Runnable {
     @Override
     public void run() {
         Thread.currentThread().setName("task-" + wiring.key());
+        counters.runningOnCurrentThread();
         setState(TaskState.RUNNING, Optional.empty());
         try (DuckDbSession session = database.openSession(allocator);
                 DownstreamRouter router = new DownstreamRouter(

@@ -1,16 +1,36 @@
 package dev.skein.worker.task;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** A task's row and batch counters; written by the task thread, read by the status reporter. */
 public final class TaskCounters {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     final AtomicLong rowsIn = new AtomicLong();
     final AtomicLong batchesIn = new AtomicLong();
     final AtomicLong rowsOut = new AtomicLong();
     final AtomicLong batchesOut = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
+    // Task threads are pooled: the thread's CPU time when this task started on it is subtracted.
+    private volatile long taskThreadId = -1;
+    private volatile long threadCpuAtStart;
+
+    /** Called by the thread that runs the task, as it starts. */
+    void runningOnCurrentThread() {
+        threadCpuAtStart = THREADS.getCurrentThreadCpuTime();
+        taskThreadId = Thread.currentThread().getId();
+    }
+
+    /** CPU time of the task's thread since the task started on it; 0 before it started or if unknown. */
+    long cpuNanos() {
+        long id = taskThreadId;
+        long now = id < 0 ? -1 : THREADS.getThreadCpuTime(id);
+        return now < 0 ? 0 : Math.max(0, now - threadCpuAtStart);
+    }
 
     void countIn(VectorSchemaRoot batch) {
         rowsIn.addAndGet(batch.getRowCount());
