@@ -43,6 +43,11 @@ final class ProcessCpu {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot read the CPU time of process " + pid + " from "
                     + stat + ": " + e.getMessage(), e);
         }
+        return fromStat(text);
+    }
+
+    /** utime + stime of a {@code /proc/<pid>/stat} line, in nanoseconds. */
+    static long fromStat(String text) {
         // The command name (field 2) is in parentheses and may hold spaces: count fields after it.
         String[] fields = text.substring(text.lastIndexOf(')') + 2).trim().split(" ");
         // After the name: field 3 (state) is fields[0], so utime (14) and stime (15) are [11] and [12].
