@@ -1,33 +1,67 @@
 package dev.skein.cli;
 
+import dev.skein.cli.bench.LatencyBenchmark;
+import dev.skein.cli.bench.LatencyReport;
 import dev.skein.cli.bench.W1Benchmark;
+import dev.skein.cli.bench.W1Report;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", description = "Run a workload on a local cluster and, in the same run, its in-process DuckDB baselines.")
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+            "Run a workload on a local cluster and print what it measured.",
+            "w1: W1 on the cluster and, in the same run, its in-process DuckDB baselines (one query; staged with"
+                    + " one streaming query per stage; staged with one query per batch, Skein's transform), with"
+                    + " rows/s, MB/s and CPU-seconds per million rows of each; then W1 with a stalled tap and with"
+                    + " a pass-through stage (SQL and Java). Each figure is the median of 3 warm runs.",
+            "latency: one 1,000-row batch every 100 ms DoPut into an ingest source, through W1's filter and enrich;"
+                    + " p50/p99/max latency from send to the last stage's tap."
+        })
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WORKLOAD", description = "workload name; only 'w1' for now")
+    @Parameters(paramLabel = "WORKLOAD", description = "w1 or latency")
     String workload;
 
-    @Option(names = "--rows", defaultValue = "20000000", description = "source rows (default ${DEFAULT-VALUE})")
+    @Option(names = "--rows", defaultValue = "20000000", description = "w1: source rows (default ${DEFAULT-VALUE})")
     long rows;
 
     @Option(names = "--workers", defaultValue = "3", description = "worker processes (default ${DEFAULT-VALUE})")
     int workers;
+
+    @Option(names = "--batches", defaultValue = "200",
+            description = "latency: measured batches (default ${DEFAULT-VALUE})")
+    int batches;
+
+    @Option(names = "--warm-up-batches", defaultValue = "30",
+            description = "latency: batches sent first and not measured, at least 1 (default ${DEFAULT-VALUE})")
+    int warmUpBatches;
 
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        if (!workload.equals("w1")) {
-            System.err.println("error: unknown workload '" + workload + "'; known: w1");
-            return Main.EXIT_USAGE;
+        switch (workload) {
+            case "w1" -> {
+                W1Report report = W1Benchmark.run(rows, workers, System.err);
+                System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
+                return report.resultOk() && report.passStage().resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
+            }
+            case "latency" -> {
+                if (batches < 1 || warmUpBatches < 1) {
+                    // The tap can open only once the stage has output: warm-up batches make it.
+                    System.err.println("error: --batches and --warm-up-batches must be at least 1");
+                    return Main.EXIT_USAGE;
+                }
+                LatencyReport report = LatencyBenchmark.run(workers, batches, warmUpBatches, System.err);
+                System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
+                return report.resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
+            }
+            default -> {
+                System.err.println("error: unknown workload '" + workload + "'; known: w1, latency");
+                return Main.EXIT_USAGE;
+            }
         }
-        W1Benchmark.Report report = W1Benchmark.run(rows, workers, System.err);
-        System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
-        return report.resultOk() && report.passStage().resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 }

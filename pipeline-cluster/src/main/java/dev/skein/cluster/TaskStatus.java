@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param batchesIn batches received
  * @param batchesOut batches emitted
  * @param bytesOut Arrow buffer bytes emitted
+ * @param cpuNanos CPU time of the thread running the task, since it started (0 if unknown)
  * @param startedAtMillis wall-clock start
  * @param updatedAtMillis wall-clock time of this report
  * @param error the failure, for FAILED
@@ -34,6 +35,7 @@ public record TaskStatus(
         long batchesIn,
         long batchesOut,
         long bytesOut,
+        long cpuNanos,
         long startedAtMillis,
         long updatedAtMillis,
         Optional<String> error,

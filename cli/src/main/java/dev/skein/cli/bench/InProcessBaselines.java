@@ -7,6 +7,7 @@ import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.stage.SqlStageTransform;
 import dev.skein.worker.duckdb.SourceSql;
+import dev.skein.worker.duckdb.StreamingQueryChain;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -17,9 +18,13 @@ import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
- * The two baselines Skein is measured against, in this JVM: the whole pipeline as one DuckDB
- * query, and the pipeline staged with Arrow batches between DuckDB stages on one thread (what
- * Skein does, minus the network and the processes).
+ * The baselines Skein is measured against, in this JVM, all on one thread with one DuckDB thread:
+ * the whole pipeline as one DuckDB query; the pipeline staged, each stage one long-lived streaming
+ * DuckDB query over the previous stage's Arrow C stream (the best in-process way to run the same
+ * stages); and the pipeline staged per batch, through Skein's own {@link DuckDbSqlTransform}, one
+ * query per batch (what Skein's worker does, minus the network and the processes). The staged
+ * baselines run one task per stage: {@code enrich}'s hash partitioning is left out, it does not
+ * change the result.
  */
 final class InProcessBaselines {
     private static final Pattern INPUT = Pattern.compile("\\binput\\b");
@@ -27,12 +32,12 @@ final class InProcessBaselines {
     private InProcessBaselines() {}
 
     /**
-     * @param rows rows the query produced (checked against the source)
      * @param seconds wall time
-     * @param sourceBytes Arrow bytes of the source's output (staged run only, else 0)
+     * @param cpuNanos CPU time of this JVM during the run
+     * @param sourceBytes Arrow bytes of the source's output (per-batch run only, else 0)
      * @param result the final rows as text
      */
-    record Run(long rows, double seconds, long sourceBytes, List<List<String>> result) {}
+    record Run(double seconds, long cpuNanos, long sourceBytes, List<List<String>> result) {}
 
     /** The pipeline as one query: each stage a CTE over the previous one. */
     static Run singleQuery(PipelineSpec spec, int threads) throws Exception {
@@ -47,13 +52,30 @@ final class InProcessBaselines {
                 DuckDbSession session = database.openSession(allocator)) {
             List<List<String>> result = new ArrayList<>();
             long start = System.nanoTime();
-            long rows = session.query(sql.toString(), spec.source().batchRows(), batch -> collect(batch, result)).rows();
-            return new Run(rows, (System.nanoTime() - start) / 1e9, 0, result);
+            long cpu = ProcessCpu.self();
+            session.query(sql.toString(), spec.source().batchRows(), batch -> collect(batch, result));
+            return new Run((System.nanoTime() - start) / 1e9, ProcessCpu.self() - cpu, 0, result);
         }
     }
 
-    /** The pipeline staged: source batches through each stage's DuckDB transform, one thread. */
+    /**
+     * The pipeline staged in streams: each stage one streaming DuckDB query reading the previous
+     * stage's output as an Arrow C stream, registered once ({@link StreamingQueryChain}).
+     */
     static Run staged(PipelineSpec spec) throws Exception {
+        List<String> stages = spec.stages().stream().map(InProcessBaselines::sqlOf).toList();
+        try (BufferAllocator allocator = new RootAllocator()) {
+            List<List<String>> result = new ArrayList<>();
+            long start = System.nanoTime();
+            long cpu = ProcessCpu.self();
+            StreamingQueryChain.run(allocator, SourceSql.of(spec.source()), stages, spec.source().batchRows(),
+                    batch -> collect(batch, result));
+            return new Run((System.nanoTime() - start) / 1e9, ProcessCpu.self() - cpu, 0, result);
+        }
+    }
+
+    /** The pipeline staged per batch: source batches through each stage's DuckDB transform, one thread. */
+    static Run perBatch(PipelineSpec spec) throws Exception {
         try (BufferAllocator allocator = new RootAllocator();
                 DuckDbDatabase database = DuckDbDatabase.open(1, "4GB")) {
             List<DuckDbSession> sessions = new ArrayList<>();
@@ -69,6 +91,7 @@ final class InProcessBaselines {
                 List<List<String>> result = new ArrayList<>();
                 long[] bytes = {0};
                 long start = System.nanoTime();
+                long cpu = ProcessCpu.self();
                 var sourceResult = source.query(SourceSql.of(spec.source()), spec.source().batchRows(), batch -> {
                     for (FieldVector vector : batch.getFieldVectors()) {
                         bytes[0] += vector.getBufferSize();
@@ -76,7 +99,8 @@ final class InProcessBaselines {
                     push(transforms, 0, batch, result);
                 });
                 finish(transforms, 0, sourceResult.schema(), result);
-                return new Run(sourceResult.rows(), (System.nanoTime() - start) / 1e9, bytes[0], result);
+                return new Run((System.nanoTime() - start) / 1e9, ProcessCpu.self() - cpu,
+                        bytes[0], result);
             } finally {
                 for (DuckDbSession session : sessions) {
                     session.close();

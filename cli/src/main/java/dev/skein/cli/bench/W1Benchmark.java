@@ -1,10 +1,10 @@
 package dev.skein.cli.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.client.PipelineWatcher;
 import dev.skein.cli.local.LocalCluster;
+import dev.skein.cli.local.WorkerProcess;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecParser;
 import dev.skein.spi.ErrorCode;
@@ -15,126 +15,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Runs W1 on a local cluster and both in-process baselines, in one run, and reports the ratios.
+ * Runs W1 on a local cluster and the in-process baselines, in one run, and reports the ratios and
+ * what each cost in CPU.
  * Then W1 with one more stage that changes nothing, once as SQL and once as a Java transform, to
  * report what a Java stage costs per batch against a SQL stage: on the cluster, and in one JVM.
  */
 public final class W1Benchmark {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final long WARM_UP_FRACTION = 4;
     /** Each figure is the median of this many runs, all printed. */
     private static final int MEASURED_RUNS = 3;
 
     private W1Benchmark() {}
-
-    /**
-     * @param rows source rows
-     * @param skeinSeconds submit to SUCCEEDED, as the coordinator measured it
-     * @param sourceBytes Arrow bytes leaving the source (the same data in every run)
-     * @param resultOk whether W1's result on the cluster and staged matches the single query's
-     * @param passStage W1 with a pass-through stage, SQL against Java
-     */
-    public record Report(
-            long rows,
-            int workers,
-            double skeinSeconds,
-            double queryDuckDbSeconds,
-            double stagedDuckDbSeconds,
-            long sourceBytes,
-            boolean resultOk,
-            PassStageReport passStage,
-            double stalledTapSeconds) {
-        double rowsPerSecond(double seconds) {
-            return rows / seconds;
-        }
-
-        double megabytesPerSecond(double seconds) {
-            return sourceBytes / 1e6 / seconds;
-        }
-
-        public String toJson() throws Exception {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("rows", rows);
-            json.put("workers", workers);
-            json.put("skein_seconds", skeinSeconds);
-            json.put("skein_rows_per_s", Math.round(rowsPerSecond(skeinSeconds)));
-            json.put("skein_mb_per_s", megabytesPerSecond(skeinSeconds));
-            json.put("duckdb_query_rows_per_s", Math.round(rowsPerSecond(queryDuckDbSeconds)));
-            json.put("duckdb_query_mb_per_s", megabytesPerSecond(queryDuckDbSeconds));
-            json.put("duckdb_staged_rows_per_s", Math.round(rowsPerSecond(stagedDuckDbSeconds)));
-            json.put("duckdb_staged_mb_per_s", megabytesPerSecond(stagedDuckDbSeconds));
-            json.put("ratio_vs_query", queryDuckDbSeconds / skeinSeconds);
-            json.put("ratio_vs_staged", stagedDuckDbSeconds / skeinSeconds);
-            json.put("result_ok", resultOk);
-            json.put("pass_stage_batches", passStage.batches());
-            json.put("sql_pass_stage_skein_seconds", passStage.sqlSeconds());
-            json.put("java_pass_stage_skein_seconds", passStage.javaSeconds());
-            json.put("java_pass_stage_overhead_us_per_batch", passStage.clusterOverheadMicrosPerBatch());
-            json.put("sql_pass_stage_us_per_batch_in_process", passStage.sqlMicrosPerBatch());
-            json.put("java_pass_stage_us_per_batch_in_process", passStage.javaMicrosPerBatch());
-            json.put("java_pass_stage_overhead_us_per_batch_in_process",
-                    passStage.javaMicrosPerBatch() - passStage.sqlMicrosPerBatch());
-            json.put("pass_stage_result_ok", passStage.resultOk());
-            json.put("skein_with_stalled_tap_seconds", stalledTapSeconds);
-            json.put("stalled_tap_slowdown", stalledTapSeconds / skeinSeconds - 1);
-            return MAPPER.writeValueAsString(json);
-        }
-
-        public String toTable() {
-            StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "W1, %,d rows (%.1f MB of Arrow leaving the source)%n", rows,
-                    sourceBytes / 1e6));
-            out.append(String.format(Locale.ROOT, "%-36s %10s %14s %10s %8s%n", "run", "seconds", "rows/s", "MB/s",
-                    "ratio"));
-            line(out, "skein, " + workers + " worker processes", skeinSeconds);
-            line(out, "duckdb, one query (1 thread)", queryDuckDbSeconds);
-            line(out, "duckdb, staged with Arrow (1 thread)", stagedDuckDbSeconds);
-            line(out, "skein, W1 with a stalled tap", stalledTapSeconds);
-            line(out, "skein, W1 + SQL pass stage", passStage.sqlSeconds());
-            line(out, "skein, W1 + Java pass stage", passStage.javaSeconds());
-            out.append(String.format(Locale.ROOT, "result matches DuckDB: %s (with a pass stage: %s)%n", resultOk,
-                    passStage.resultOk()));
-            out.append(String.format(Locale.ROOT,
-                    "pass stage, per batch of up to 65536 rows (%d batches): in one JVM SQL %.1f us, Java %.1f us;"
-                            + " on the cluster Java minus SQL %+.1f us%n",
-                    passStage.batches(), passStage.sqlMicrosPerBatch(), passStage.javaMicrosPerBatch(),
-                    passStage.clusterOverheadMicrosPerBatch()));
-            return out.toString();
-        }
-
-        private void line(StringBuilder out, String name, double seconds) {
-            out.append(String.format(Locale.ROOT, "%-36s %10.2f %,14.0f %10.1f %8.2f%n", name, seconds,
-                    rowsPerSecond(seconds), megabytesPerSecond(seconds), stagedDuckDbSeconds / seconds));
-        }
-    }
-
-    /**
-     * W1 with a stage after {@code filter} that passes every batch on unchanged.
-     *
-     * @param sqlSeconds on the cluster with the stage as {@code SELECT * FROM input}, submit to
-     *     SUCCEEDED, the mean of two runs (measured SQL, Java, Java, SQL)
-     * @param javaSeconds on the cluster with the stage as {@link PassThrough}, the mean of two runs
-     * @param batches batches into the stage, each up to 65536 rows (the same in both runs)
-     * @param sqlMicrosPerBatch the SQL stage's time per batch in one JVM ({@link PassThroughCost})
-     * @param javaMicrosPerBatch the Java stage's time per batch in one JVM
-     * @param resultOk whether every cluster run's result matches the single DuckDB query's
-     */
-    public record PassStageReport(
-            double sqlSeconds,
-            double javaSeconds,
-            long batches,
-            double sqlMicrosPerBatch,
-            double javaMicrosPerBatch,
-            boolean resultOk) {
-        /** What the Java stage added per batch over the SQL stage, end to end on the cluster. */
-        double clusterOverheadMicrosPerBatch() {
-            return (javaSeconds - sqlSeconds) * 1e6 / batches;
-        }
-    }
 
     private static JsonNode runOnce(CoordinatorClient client, Path file, PipelineSpec spec, PrintStream progress)
             throws Exception {
@@ -145,7 +39,7 @@ public final class W1Benchmark {
         return new PipelineWatcher(client, progress).await(spec.name());
     }
 
-    public static Report run(long rows, int workers, PrintStream progress) throws Exception {
+    public static W1Report run(long rows, int workers, PrintStream progress) throws Exception {
         Path dir = Files.createTempDirectory("skein-bench-");
         Path file = dir.resolve("w1bench.yaml");
         Files.writeString(file, W1Workload.yaml("w1bench", rows));
@@ -164,13 +58,20 @@ public final class W1Benchmark {
             queries.add(InProcessBaselines.singleQuery(spec, 1));
         }
         InProcessBaselines.Run query = medianRun(queries);
-        progress.println("baseline: W1 staged in one JVM, Arrow between DuckDB stages");
+        progress.println("baseline: W1 staged in one JVM, one streaming DuckDB query per stage");
         InProcessBaselines.staged(warmSpec);
         List<InProcessBaselines.Run> stagedRuns = new ArrayList<>();
         for (int run = 0; run < MEASURED_RUNS; run++) {
             stagedRuns.add(InProcessBaselines.staged(spec));
         }
         InProcessBaselines.Run staged = medianRun(stagedRuns);
+        progress.println("baseline: W1 staged in one JVM, one DuckDB query per batch per stage (Skein's transform)");
+        InProcessBaselines.perBatch(warmSpec);
+        List<InProcessBaselines.Run> perBatchRuns = new ArrayList<>();
+        for (int run = 0; run < MEASURED_RUNS; run++) {
+            perBatchRuns.add(InProcessBaselines.perBatch(spec));
+        }
+        InProcessBaselines.Run perBatch = medianRun(perBatchRuns);
 
         progress.println("in one JVM: a pass-through stage per batch, SQL against Java");
         PassThroughCost.measure(warmSpec);
@@ -182,6 +83,7 @@ public final class W1Benchmark {
         double stalledTapSeconds;
         List<JsonNode> sqlPassViews = new ArrayList<>();
         List<JsonNode> javaPassViews = new ArrayList<>();
+        List<Long> cpuRuns = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
             CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
             progress.println("skein: warm-up run, " + rows / WARM_UP_FRACTION + " rows");
@@ -197,7 +99,10 @@ public final class W1Benchmark {
             List<Double> tappedRuns = new ArrayList<>();
             for (int run = 1; run <= MEASURED_RUNS; run++) {
                 progress.println("skein: measured run " + run + " of " + MEASURED_RUNS + ", " + rows + " rows");
+                List<Long> pids = cluster.workers().stream().map(WorkerProcess::pid).toList();
+                long cpuBefore = ProcessCpu.selfAnd(pids);
                 views.add(runOnce(client, file, spec, progress));
+                cpuRuns.add(ProcessCpu.selfAnd(pids) - cpuBefore);
                 progress.println("skein: the same with a tap on 'enrich' that is opened and never read");
                 // A name of its own, so the tap cannot mistake the previous run for this one.
                 Path tappedFile = dir.resolve("w1tapped-" + run + ".yaml");
@@ -234,19 +139,38 @@ public final class W1Benchmark {
         }
         boolean ok = ResultComparison.same(query.result(), resultOf(view))
                 && ResultComparison.same(query.result(), staged.result())
+                && ResultComparison.same(query.result(), perBatch.result())
                 && view.path("sourceRows").asLong() == rows;
         boolean passOk = true;
         for (JsonNode passView : concat(sqlPassViews, javaPassViews)) {
             passOk &= ResultComparison.same(query.result(), resultOf(passView));
         }
-        PassStageReport passStage = new PassStageReport(meanSeconds(sqlPassViews), meanSeconds(javaPassViews),
+        W1Report.PassStageReport passStage = new W1Report.PassStageReport(meanSeconds(sqlPassViews), meanSeconds(javaPassViews),
                 batchesInto("pass", javaPassViews.get(0)), passCost.sqlMicrosPerBatch(), passCost.javaMicrosPerBatch(),
                 passOk);
         progress.println("runs (seconds): skein " + skeinRuns + ", duckdb query "
                 + queries.stream().map(InProcessBaselines.Run::seconds).toList() + ", duckdb staged "
-                + stagedRuns.stream().map(InProcessBaselines.Run::seconds).toList() + "; medians reported");
-        return new Report(rows, workers, seconds(view), query.seconds(), staged.seconds(), staged.sourceBytes(), ok,
+                + stagedRuns.stream().map(InProcessBaselines.Run::seconds).toList() + ", duckdb per batch "
+                + perBatchRuns.stream().map(InProcessBaselines.Run::seconds).toList() + "; CPU-s of skein runs "
+                + cpuRuns.stream().map(nanos -> nanos / 1e9).toList() + "; medians reported");
+        List<Long> sortedCpu = new ArrayList<>(cpuRuns);
+        sortedCpu.sort(null);
+        return new W1Report(rows, workers, new W1Report.Timing(seconds(view), sortedCpu.get(sortedCpu.size() / 2)),
+                stageCpuNanos(view), timing(query), timing(staged), timing(perBatch), perBatch.sourceBytes(), ok,
                 passStage, stalledTapSeconds);
+    }
+
+    private static W1Report.Timing timing(InProcessBaselines.Run run) {
+        return new W1Report.Timing(run.seconds(), run.cpuNanos());
+    }
+
+    /** Each stage's task-thread CPU time as its tasks last reported it, "source" first. */
+    private static Map<String, Long> stageCpuNanos(JsonNode view) {
+        Map<String, Long> stages = new LinkedHashMap<>();
+        for (JsonNode stage : view.path("stages")) {
+            stages.put(stage.path("name").asText(), stage.path("cpuNanos").asLong());
+        }
+        return stages;
     }
 
     private static InProcessBaselines.Run medianRun(List<InProcessBaselines.Run> runs) {

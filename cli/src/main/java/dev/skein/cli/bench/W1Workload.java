@@ -56,4 +56,31 @@ final class W1Workload {
                   - type: count
                 """.formatted(name, rows, pass.yaml.stripTrailing());
     }
+
+    /**
+     * W1's per-batch stages ({@code filter}, {@code enrich}) behind an {@code ingest} source with
+     * W1's columns and the time each batch was sent, {@code sent_us} (epoch microseconds).
+     */
+    static String latencyYaml(String name) {
+        return """
+                name: %s
+                source:
+                  type: ingest
+                  schema:
+                    id: BIGINT
+                    category: VARCHAR
+                    value: DOUBLE
+                    ts: TIMESTAMP
+                    sent_us: BIGINT
+                stages:
+                  - name: filter
+                    sql: SELECT * FROM input WHERE value >= 25.0
+                  - name: enrich
+                    sql: SELECT *, value * 1.1 AS value_adj, id %% 100 AS bucket FROM input
+                    parallelism: 2
+                    partition-by: [category]
+                sinks:
+                  - type: count
+                """.formatted(name);
+    }
 }

@@ -14,6 +14,7 @@ import java.util.List;
  * @param batchesIn batches received
  * @param batchesOut batches emitted
  * @param bytesOut Arrow bytes emitted
+ * @param cpuNanos CPU time of the task threads, summed over the tasks
  * @param elapsedMillis from the first task's start to the last report
  */
 public record StageView(
@@ -26,6 +27,7 @@ public record StageView(
         long batchesIn,
         long batchesOut,
         long bytesOut,
+        long cpuNanos,
         long elapsedMillis) {
     public StageView {
         workers = List.copyOf(workers);

@@ -70,7 +70,7 @@ public final class StatusReporter implements TaskEvents, AutoCloseable {
         }
         TaskStatus status = new TaskStatus(key.epoch(), key.stage(), key.index(), workerId, state,
                 counters.rowsIn.get(), counters.rowsOut.get(), counters.batchesIn.get(), counters.batchesOut.get(),
-                counters.bytesOut.get(), task.startedAtMillis(), System.currentTimeMillis(), error, preview);
+                counters.bytesOut.get(), counters.cpuNanos(), task.startedAtMillis(), System.currentTimeMillis(), error, preview);
         try {
             plans.putTaskStatus(key.pipeline(), status);
         } catch (RuntimeException e) {

@@ -142,7 +142,7 @@ public final class Task implements Runnable {
     @Override
     public void run() {
         Thread.currentThread().setName("task-" + wiring.key());
-        counters.startedOn(Thread.currentThread());
+        counters.runningOnCurrentThread();
         setState(TaskState.RUNNING, Optional.empty());
         try (DuckDbSession session = database.openSession(allocator);
                 OutputRouter router = wiring.output()

@@ -8,32 +8,38 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** A task's row and batch counters; written by the task thread, read by the status reporter. */
 public final class TaskCounters {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     final AtomicLong rowsIn = new AtomicLong();
     final AtomicLong batchesIn = new AtomicLong();
     final AtomicLong rowsOut = new AtomicLong();
     final AtomicLong batchesOut = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private volatile long threadId = -1;
+    // Task threads are pooled: the thread's CPU time when this task started on it is subtracted,
+    // and the total is kept when the task ends, before the thread runs another task.
+    private volatile long taskThreadId = -1;
+    private volatile long threadCpuAtStart;
     private volatile long finalCpuNanos = -1;
 
-    /** The task runs on {@code thread} from now on. */
-    void startedOn(Thread thread) {
-        threadId = thread.getId();
+    /** Called by the thread that runs the task, as it starts. */
+    void runningOnCurrentThread() {
+        threadCpuAtStart = THREADS.getCurrentThreadCpuTime();
+        taskThreadId = Thread.currentThread().getId();
     }
 
-    /** The task ends; called on its own thread, which keeps its CPU time for later reports. */
+    /** Called by the task's thread as the task ends. */
     void ended() {
-        finalCpuNanos = THREADS.getCurrentThreadCpuTime();
+        finalCpuNanos = Math.max(0, THREADS.getCurrentThreadCpuTime() - threadCpuAtStart);
     }
 
-    /** CPU time the task's thread used so far, or 0 before it started. */
+    /** CPU time of the task's thread while it ran this task; 0 before it started or if unknown. */
     public long cpuNanos() {
         if (finalCpuNanos >= 0) {
             return finalCpuNanos;
         }
-        long id = threadId;
-        return id < 0 ? 0 : Math.max(0, THREADS.getThreadCpuTime(id));
+        long id = taskThreadId;
+        long now = id < 0 ? -1 : THREADS.getThreadCpuTime(id);
+        return now < 0 ? 0 : Math.max(0, now - threadCpuAtStart);
     }
 
     void countIn(VectorSchemaRoot batch) {
