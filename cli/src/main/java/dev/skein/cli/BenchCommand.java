@@ -6,6 +6,7 @@ import dev.skein.cli.bench.W1Benchmark;
 import dev.skein.cli.bench.W1Report;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import dev.skein.spec.Placement;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,14 +38,25 @@ final class BenchCommand implements Callable<Integer> {
             description = "latency: batches sent first and not measured, at least 1 (default ${DEFAULT-VALUE})")
     int warmUpBatches;
 
+    @Option(names = "--placement", defaultValue = "chain",
+            description = "chain (default): stages joined one-to-one share a worker; spread: every stage on other workers")
+    private String placementName;
+
     @Option(names = "--json", description = "print one JSON object instead of a table")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        Placement placement;
+        try {
+            placement = Placement.valueOf(placementName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: unknown placement '" + placementName + "'; known: chain, spread");
+            return Main.EXIT_USAGE;
+        }
         switch (workload) {
             case "w1" -> {
-                W1Report report = W1Benchmark.run(rows, workers, System.err);
+                W1Report report = W1Benchmark.run(rows, workers, placement, System.err);
                 System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
                 return report.resultOk() && report.passStage().resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
             }
@@ -54,7 +66,7 @@ final class BenchCommand implements Callable<Integer> {
                     System.err.println("error: --batches and --warm-up-batches must be at least 1");
                     return Main.EXIT_USAGE;
                 }
-                LatencyReport report = LatencyBenchmark.run(workers, batches, warmUpBatches, System.err);
+                LatencyReport report = LatencyBenchmark.run(workers, batches, warmUpBatches, placement, System.err);
                 System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
                 return report.resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
             }

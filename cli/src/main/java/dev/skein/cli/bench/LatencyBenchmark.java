@@ -1,5 +1,6 @@
 package dev.skein.cli.bench;
 
+import dev.skein.spec.Placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.client.PipelineWatcher;
@@ -63,10 +64,10 @@ public final class LatencyBenchmark {
      * @param batches measured batches, after {@code warmUpBatches} that are sent the same way and
      *     not counted
      */
-    public static LatencyReport run(int workers, int batches, int warmUpBatches, PrintStream progress)
+    public static LatencyReport run(int workers, int batches, int warmUpBatches, Placement placement, PrintStream progress)
             throws Exception {
         Path file = Files.createTempDirectory("skein-bench-").resolve(NAME + ".yaml");
-        Files.writeString(file, W1Workload.latencyYaml(NAME));
+        Files.writeString(file, W1Workload.latencyYaml(NAME, placement));
         int total = warmUpBatches + batches;
         long[] expectedRows = new long[total];
         progress.println("latency: starting a local cluster of " + workers + " worker processes");

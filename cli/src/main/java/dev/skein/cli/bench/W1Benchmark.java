@@ -1,5 +1,6 @@
 package dev.skein.cli.bench;
 
+import dev.skein.spec.Placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.client.PipelineWatcher;
@@ -39,16 +40,16 @@ public final class W1Benchmark {
         return new PipelineWatcher(client, progress).await(spec.name());
     }
 
-    public static W1Report run(long rows, int workers, PrintStream progress) throws Exception {
+    public static W1Report run(long rows, int workers, Placement placement, PrintStream progress) throws Exception {
         Path dir = Files.createTempDirectory("skein-bench-");
         Path file = dir.resolve("w1bench.yaml");
-        Files.writeString(file, W1Workload.yaml("w1bench", rows));
+        Files.writeString(file, W1Workload.yaml("w1bench", rows, placement));
         PipelineSpec spec = SpecParser.parse(file);
 
         // Every run is measured warm, the way a long-lived cluster runs: first the same work at a
         // quarter of the rows, so class loading and JIT compilation are not what is measured.
         Path warmFile = dir.resolve("w1warm.yaml");
-        Files.writeString(warmFile, W1Workload.yaml("w1warm", Math.max(1, rows / WARM_UP_FRACTION)));
+        Files.writeString(warmFile, W1Workload.yaml("w1warm", Math.max(1, rows / WARM_UP_FRACTION), placement));
         PipelineSpec warmSpec = SpecParser.parse(warmFile);
 
         progress.println("baseline: W1 as one DuckDB query");
@@ -106,7 +107,7 @@ public final class W1Benchmark {
                 progress.println("skein: the same with a tap on 'enrich' that is opened and never read");
                 // A name of its own, so the tap cannot mistake the previous run for this one.
                 Path tappedFile = dir.resolve("w1tapped-" + run + ".yaml");
-                Files.writeString(tappedFile, W1Workload.yaml("w1tapped-" + run, rows));
+                Files.writeString(tappedFile, W1Workload.yaml("w1tapped-" + run, rows, placement));
                 PipelineSpec tappedSpec = SpecParser.parse(tappedFile);
                 try (StalledTap tap = StalledTap.on(client, cluster.coordinatorFlightAddress(), tappedSpec.name(),
                         "enrich", 2)) {
@@ -124,14 +125,14 @@ public final class W1Benchmark {
             stalledTapSeconds = sortedTapped.get(sortedTapped.size() / 2);
             progress.println("runs with a stalled tap (seconds): " + tappedRuns);
             progress.println("skein: W1 with a pass stage, SQL and Java, warm-up runs");
-            runW1(client, dir, "w1sqlpass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.SQL, progress);
-            runW1(client, dir, "w1javapass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.JAVA, progress);
+            runW1(client, dir, "w1sqlpass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.SQL, placement, progress);
+            runW1(client, dir, "w1javapass-warm", rows / WARM_UP_FRACTION, W1Workload.PassStage.JAVA, placement, progress);
             // SQL, Java, Java, SQL: a drift (JIT still warming, load from elsewhere) weighs on both alike
             progress.println("skein: W1 with a pass stage, measured runs: SQL, Java, Java, SQL");
-            sqlPassViews.add(runW1(client, dir, "w1sqlpass-1", rows, W1Workload.PassStage.SQL, progress));
-            javaPassViews.add(runW1(client, dir, "w1javapass-1", rows, W1Workload.PassStage.JAVA, progress));
-            javaPassViews.add(runW1(client, dir, "w1javapass-2", rows, W1Workload.PassStage.JAVA, progress));
-            sqlPassViews.add(runW1(client, dir, "w1sqlpass-2", rows, W1Workload.PassStage.SQL, progress));
+            sqlPassViews.add(runW1(client, dir, "w1sqlpass-1", rows, W1Workload.PassStage.SQL, placement, progress));
+            javaPassViews.add(runW1(client, dir, "w1javapass-1", rows, W1Workload.PassStage.JAVA, placement, progress));
+            javaPassViews.add(runW1(client, dir, "w1javapass-2", rows, W1Workload.PassStage.JAVA, placement, progress));
+            sqlPassViews.add(runW1(client, dir, "w1sqlpass-2", rows, W1Workload.PassStage.SQL, placement, progress));
         }
         if (!"SUCCEEDED".equals(view.path("state").asText())) {
             throw new SkeinException(ErrorCode.STAGE_FAILED, "benchmark pipeline " + view.path("state").asText()
@@ -181,9 +182,9 @@ public final class W1Benchmark {
 
     /** Runs W1 with a pass stage to its end; fails unless it succeeded. */
     private static JsonNode runW1(CoordinatorClient client, Path dir, String name, long rows,
-            W1Workload.PassStage pass, PrintStream progress) throws Exception {
+            W1Workload.PassStage pass, Placement placement, PrintStream progress) throws Exception {
         Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, W1Workload.yaml(name, Math.max(1, rows), pass));
+        Files.writeString(file, W1Workload.yaml(name, Math.max(1, rows), pass, placement));
         return succeeded(runOnce(client, file, SpecParser.parse(file), progress));
     }
 

@@ -1,5 +1,7 @@
 package dev.skein.cli.bench;
 
+import dev.skein.spec.Placement;
+
 /** The W1 pipeline of DESIGN.md with a chosen row count, as YAML text. */
 final class W1Workload {
     /** A stage that changes nothing, added after {@code filter} to measure what such a stage costs. */
@@ -23,13 +25,14 @@ final class W1Workload {
 
     private W1Workload() {}
 
-    static String yaml(String name, long rows) {
-        return yaml(name, rows, PassStage.NONE);
+    static String yaml(String name, long rows, Placement placement) {
+        return yaml(name, rows, PassStage.NONE, placement);
     }
 
-    static String yaml(String name, long rows, PassStage pass) {
+    static String yaml(String name, long rows, PassStage pass, Placement placement) {
         return """
                 name: %s
+                placement: %s
                 source:
                   type: generate
                   sql: |
@@ -54,16 +57,17 @@ final class W1Workload {
                       FROM input GROUP BY category ORDER BY category
                 sinks:
                   - type: count
-                """.formatted(name, rows, pass.yaml.stripTrailing());
+                """.formatted(name, placement.yamlName(), rows, pass.yaml.stripTrailing());
     }
 
     /**
      * W1's per-batch stages ({@code filter}, {@code enrich}) behind an {@code ingest} source with
      * W1's columns and the time each batch was sent, {@code sent_us} (epoch microseconds).
      */
-    static String latencyYaml(String name) {
+    static String latencyYaml(String name, Placement placement) {
         return """
                 name: %s
+                placement: %s
                 source:
                   type: ingest
                   schema:
@@ -81,6 +85,6 @@ final class W1Workload {
                     partition-by: [category]
                 sinks:
                   - type: count
-                """.formatted(name);
+                """.formatted(name, placement.yamlName());
     }
 }
