@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
@@ -28,10 +29,15 @@ import org.duckdb.DuckDBResultSet;
 public final class DuckDbSession implements AutoCloseable {
     private static final String STREAM_RELATION = "skein_stream";
 
+    private volatile Running running;
+    private volatile boolean interrupted;
+    /** Held while interrupting and while closing, so an interrupt never reaches a closed connection. */
+    private final Object closeLock = new Object();
+
     private final DuckDBConnection connection;
     private final BufferAllocator allocator;
     private final List<ArrowArrayStream> registered = new ArrayList<>();
-    private boolean closed;
+    private volatile boolean closed;
 
     DuckDbSession(DuckDBConnection connection, BufferAllocator allocator) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -116,9 +122,40 @@ public final class DuckDbSession implements AutoCloseable {
     /** Runs a statement without a result (DDL, INSERT, COPY). */
     public void execute(String sql) throws SQLException {
         try (Statement statement = connection.createStatement()) {
+            start(statement, sql);
             statement.execute(sql);
         } finally {
+            running = null;
             releaseRegistered();
+        }
+    }
+
+    /**
+     * A statement this session is running now.
+     *
+     * @param sql its text
+     * @param sinceMillis wall-clock start
+     */
+    public record RunningQuery(String sql, long sinceMillis) {}
+
+    private record Running(Statement statement, RunningQuery query) {}
+
+    /** The statement running now, for health checks. Any thread. */
+    public Optional<RunningQuery> running() {
+        return Optional.ofNullable(running).map(Running::query);
+    }
+
+    /**
+     * Stops the statement running now, if any, at once (DuckDB checks for it between vectors).
+     * Called from another thread when the task is cancelled; the interrupted call fails.
+     */
+    public void interrupt() {
+        // Flag first, then look: a statement starting meanwhile sees the flag (see start()).
+        interrupted = true;
+        synchronized (closeLock) {
+            if (!closed && running != null) {
+                ConnectionInterrupt.interrupt(connection);
+            }
         }
     }
 
@@ -132,7 +169,7 @@ public final class DuckDbSession implements AutoCloseable {
         long rows = 0;
         Schema schema;
         try (Statement statement = connection.createStatement();
-                DuckDBResultSet result = (DuckDBResultSet) statement.executeQuery(sql);
+                DuckDBResultSet result = (DuckDBResultSet) executeQuery(statement, sql);
                 ArrowReader reader = (ArrowReader) result.arrowExportStream(allocator, batchRows)) {
             VectorSchemaRoot root = reader.getVectorSchemaRoot();
             schema = root.getSchema();
@@ -144,9 +181,23 @@ public final class DuckDbSession implements AutoCloseable {
                 consumer.accept(root);
             }
         } finally {
+            running = null;
             releaseRegistered();
         }
         return new QueryResult(rows, schema);
+    }
+
+    private ResultSet executeQuery(Statement statement, String sql) throws SQLException {
+        start(statement, sql);
+        return statement.executeQuery(sql);
+    }
+
+    /** Publishes the statement for {@link #interrupt}, then refuses to start if interrupted already. */
+    private void start(Statement statement, String sql) throws SQLException {
+        running = new Running(statement, new RunningQuery(sql, System.currentTimeMillis()));
+        if (interrupted) {
+            throw new SQLException("interrupted: the task was cancelled");
+        }
     }
 
     /**
@@ -167,13 +218,22 @@ public final class DuckDbSession implements AutoCloseable {
     public String explainFailure(String sql, String fallback) {
         // Materialized, not streamed: a streamed result loses the message too, and a count(*)
         // would let DuckDB skip the expression that failed.
+        // Runs the query again: an interrupt (a cancelled task) must stop it too, and a cancelled
+        // task's failure needs no explaining.
+        if (interrupted) {
+            releaseRegistered();
+            return fallback;
+        }
         try (Statement statement = connection.createStatement()) {
-            statement.execute("CREATE OR REPLACE TEMP TABLE skein_failed AS " + sql);
+            String materialize = "CREATE OR REPLACE TEMP TABLE skein_failed AS " + sql;
+            start(statement, materialize);
+            statement.execute(materialize);
             statement.execute("DROP TABLE skein_failed");
             return fallback;
         } catch (SQLException e) {
             return e.getMessage();
         } finally {
+            running = null;
             releaseRegistered();
         }
     }
@@ -187,10 +247,12 @@ public final class DuckDbSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
         }
-        closed = true;
         releaseRegistered();
         try {
             connection.close();

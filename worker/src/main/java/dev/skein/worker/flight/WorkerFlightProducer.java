@@ -231,6 +231,13 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         health.put("worker", workerId);
         health.put("uptime_ms", System.currentTimeMillis() - startedAtMillis);
         health.put("tasks", tasks.tasks().stream().map(task -> task.wiring().key() + " " + task.state()).toList());
+        long now = System.currentTimeMillis();
+        health.put("running_queries", tasks.tasks().stream()
+                .flatMap(task -> task.runningQuery().stream().map(query -> Map.of(
+                        "task", task.wiring().key().toString(),
+                        "seconds", (now - query.sinceMillis()) / 1000.0,
+                        "sql", query.sql().length() > 200 ? query.sql().substring(0, 200) + "..." : query.sql())))
+                .toList());
         health.put("arrow_allocated_bytes", allocator.getAllocatedMemory());
         health.put("heap_used_bytes", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         return json(health);

@@ -58,6 +58,7 @@ public final class Task implements Runnable {
     private final TapHub taps;
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile TaskSinks sinks;
+    private volatile DuckDbSession session;
     private volatile boolean cancelled;
     private volatile TaskState state = TaskState.STARTING;
 
@@ -133,10 +134,20 @@ public final class Task implements Runnable {
         }
     }
 
-    /** Stops the task soon; staged output is dropped. */
+    /** Stops the task at once, its running DuckDB query included; staged output is dropped. */
     public void cancel() {
         cancelled = true;
         inbox.ifPresent(TaskInbox::close);
+        DuckDbSession current = session;
+        if (current != null) {
+            current.interrupt();
+        }
+    }
+
+    /** The DuckDB statement the task runs now, if any, for health checks. */
+    public Optional<DuckDbSession.RunningQuery> runningQuery() {
+        DuckDbSession current = session;
+        return current == null ? Optional.empty() : current.running();
     }
 
     @Override
@@ -144,7 +155,7 @@ public final class Task implements Runnable {
         Thread.currentThread().setName("task-" + wiring.key());
         counters.runningOnCurrentThread();
         setState(TaskState.RUNNING, Optional.empty());
-        try (DuckDbSession session = database.openSession(allocator);
+        try (DuckDbSession session = openSession();
                 OutputRouter router = wiring.output()
                         .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled))
                         .orElse(null)) {
@@ -176,6 +187,16 @@ public final class Task implements Runnable {
             inbox.ifPresent(TaskInbox::close);
             closeAllocator();
         }
+    }
+
+    private DuckDbSession openSession() {
+        DuckDbSession opened = database.openSession(allocator);
+        session = opened;
+        if (cancelled) {
+            // cancel() ran before the session existed: no statement of it may start.
+            opened.interrupt();
+        }
+        return opened;
     }
 
     private Schema runSource(DuckDbSession session, StageOutput emit) throws Exception {

@@ -93,6 +93,27 @@ class TestWorkerTasks {
     }
 
     @Test
+    void cancellingAPipelineStopsItsRunningDuckDbQueryAtOnce() {
+        String endless = """
+                name: p
+                source: {type: generate, sql: "SELECT sum(i) AS s FROM range(100000000000000) t(i)"}
+                stages: [{name: s, sql: "SELECT * FROM input"}]
+                sinks: [{type: count}]
+                """;
+        tasks.planChanged(plan(endless, 7, PipelineState.RUNNING));
+        TaskKey source = new TaskKey("p", 7, 0, 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tasks.tasks().stream()
+                .anyMatch(task -> task.wiring().key().equals(source) && task.runningQuery().isPresent()));
+        assertThat(tasks.awaitTask(source, Duration.ofSeconds(1)).runningQuery().orElseThrow().sql())
+                .isEqualTo("SELECT sum(i) AS s FROM range(100000000000000) t(i)");
+
+        tasks.planChanged(plan(endless, 7, PipelineState.CANCELLED));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> states.get(source) == TaskState.CANCELLED);
+        assertThat(states.get(new TaskKey("p", 7, 1, 0))).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
     void aTaskThePlanDoesNotPutHereIsNotFound() {
         assertThatThrownBy(() -> tasks.awaitTask(new TaskKey("q", 1, 1, 0), Duration.ofMillis(100)))
                 .isInstanceOfSatisfying(SkeinException.class, e -> assertThat(e.errorCode())
@@ -101,7 +122,11 @@ class TestWorkerTasks {
     }
 
     private PipelinePlan plan(long epoch, PipelineState state) {
-        return new PipelinePlan("p", epoch, state, "p.yaml", SPEC, dir.toString(),
+        return plan(SPEC, epoch, state);
+    }
+
+    private PipelinePlan plan(String spec, long epoch, PipelineState state) {
+        return new PipelinePlan("p", epoch, state, "p.yaml", spec, dir.toString(),
                 List.of(new TaskPlacement(0, 0, "w1", "127.0.0.1", 1, List.of(),
                                 Optional.of(new TaskOutput(EdgeKind.FORWARD, List.of(), List.of(0)))),
                         new TaskPlacement(1, 0, "w1", "127.0.0.1", 1, List.of(0), Optional.empty())),
