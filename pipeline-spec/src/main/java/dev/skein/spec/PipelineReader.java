@@ -13,13 +13,14 @@ import org.yaml.snakeyaml.nodes.Node;
  * One instance per parse.
  */
 final class PipelineReader {
-    static final List<String> KEYS = List.of("name", "source", "stages", "sinks");
+    static final List<String> KEYS = List.of("name", "source", "stages", "sinks", "restart");
 
     private final String file;
     private final Problems problems;
     private final SourceReader sourceReader;
     private final StageReader stageReader;
     private final SinkReader sinkReader;
+    private final RestartReader restartReader;
 
     PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, Problems problems) {
         SourceText text = new SourceText(yamlText);
@@ -28,6 +29,7 @@ final class PipelineReader {
         this.sourceReader = new SourceReader(problems, text, baseDirectory);
         this.stageReader = new StageReader(problems, text);
         this.sinkReader = new SinkReader(problems, baseDirectory);
+        this.restartReader = new RestartReader(problems);
     }
 
     /**
@@ -52,9 +54,12 @@ final class PipelineReader {
         Optional<List<StageSpec>> stages = pipeline.required("stages").flatMap(stageReader::readAll);
         Optional<List<SinkSpec>> sinks =
                 pipeline.value("sinks").map(sinkReader::readAll).orElse(Optional.of(List.of()));
-        if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()) {
+        Optional<RestartSpec> restart =
+                pipeline.value("restart").map(restartReader::read).orElse(Optional.of(RestartSpec.DEFAULT));
+        if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()
+                || restart.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new PipelineSpec(name.get(), source.get(), stages.get(), sinks.get(), file));
+        return Optional.of(new PipelineSpec(name.get(), source.get(), stages.get(), sinks.get(), file, restart.get()));
     }
 }

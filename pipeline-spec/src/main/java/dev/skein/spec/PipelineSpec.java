@@ -13,9 +13,15 @@ import java.util.Optional;
  * @param stages the chain, in order, at least one
  * @param sinks where the last stage's output goes, possibly none
  * @param file the file name the spec was read from, for messages
+ * @param restart how the pipeline is run again after an infrastructure failure
  */
 public record PipelineSpec(
-        String name, SourceSpec source, List<StageSpec> stages, List<SinkSpec> sinks, String file) {
+        String name,
+        SourceSpec source,
+        List<StageSpec> stages,
+        List<SinkSpec> sinks,
+        String file,
+        RestartSpec restart) {
     /** Checks that no component is null and copies the lists. */
     public PipelineSpec {
         requireNonNull(name, "name is null");
@@ -23,6 +29,12 @@ public record PipelineSpec(
         stages = List.copyOf(requireNonNull(stages, "stages is null"));
         sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
         requireNonNull(file, "file is null");
+        requireNonNull(restart, "restart is null");
+    }
+
+    /** A pipeline with the default restart policy ({@link RestartSpec#DEFAULT}). */
+    public PipelineSpec(String name, SourceSpec source, List<StageSpec> stages, List<SinkSpec> sinks, String file) {
+        this(name, source, stages, sinks, file, RestartSpec.DEFAULT);
     }
 
     /** The stage with this name, if any. */
