@@ -50,7 +50,7 @@ class TestZkPlanStore {
             store.putTaskStatus("w1", status(first, TaskState.FINISHED));
 
             assertThat(store.plan("w1")).contains(plan("w1", first, PipelineState.RUNNING));
-            assertThat(store.taskStatuses("w1")).containsExactly(status(first, TaskState.FINISHED));
+            assertThat(store.taskStatuses("w1", first)).containsExactly(status(first, TaskState.FINISHED));
             assertThatThrownBy(() -> store.createPlan(plan("w1", first + 5, PipelineState.RUNNING)))
                     .isInstanceOf(SkeinException.class)
                     .hasMessage("pipeline 'w1' is already RUNNING; cancel it first");
@@ -59,9 +59,40 @@ class TestZkPlanStore {
 
             store.updatePlan(plan("w1", first, PipelineState.SUCCEEDED));
             store.createPlan(plan("w1", first + 5, PipelineState.RUNNING));
-            assertThat(store.taskStatuses("w1")).as("statuses of the replaced run are gone").isEmpty();
+            assertThat(store.taskStatuses("w1", first)).as("statuses of the replaced run are gone").isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1
                     && store.plans().get(0).epoch() == first + 5);
+        }
+    }
+
+    @Test
+    void aRestartGetsANewEpochAndTheOldEpochsTasksCanNoLongerReport() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster cluster = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkPlanStore store = cluster.planStore().start()) {
+            long first = store.nextEpoch();
+            PipelinePlan running = plan("r", first, PipelineState.RUNNING);
+            store.createPlan(running);
+            store.putTaskStatus("r", status(first, TaskState.FAILED));
+            PipelinePlan restarting = running.withState(PipelineState.RESTARTING, 0, Optional.empty());
+            long second = store.nextEpoch();
+            PipelinePlan next = plan("r", second, PipelineState.RUNNING);
+
+            assertThat(store.restartPlan(running, next)).as("only a RESTARTING plan is replaced").isFalse();
+            store.updatePlan(restarting);
+            assertThat(store.restartPlan(restarting, next)).isTrue();
+            assertThat(store.restartPlan(restarting, plan("r", store.nextEpoch(), PipelineState.RUNNING)))
+                    .as("a second restart of the same run loses").isFalse();
+
+            assertThat(store.plan("r")).contains(next);
+            assertThat(store.taskStatuses("r", first)).isEmpty();
+            assertThatThrownBy(() -> store.putTaskStatus("r", status(first, TaskState.FINISHED)))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("refused the status of task 0-0 of 'r': epoch " + first
+                            + " is no longer the pipeline's");
+            store.putTaskStatus("r", status(second, TaskState.RUNNING));
+            assertThat(store.taskStatuses("r", second)).containsExactly(status(second, TaskState.RUNNING));
         }
     }
 
