@@ -43,6 +43,7 @@ public final class ZkPlanStore implements AutoCloseable {
 
     /** Hands out the next epoch, strictly greater than any before it in this cluster. */
     public long nextEpoch() {
+        checkConnected("the last epoch");
         ensurePath(ZkPaths.EPOCH);
         try {
             while (true) {
@@ -138,8 +139,13 @@ public final class ZkPlanStore implements AutoCloseable {
         return true;
     }
 
-    /** The stored plan, read from ZooKeeper now. */
+    /**
+     * The stored plan, read from ZooKeeper now.
+     *
+     * @throws SkeinException EXTERNAL at once while ZooKeeper is unreachable (no waiting for it)
+     */
     public Optional<PipelinePlan> plan(String pipeline) {
+        checkConnected("the plan of '" + pipeline + "'");
         try {
             return Optional.of(RecordCodec.decode(
                     curator.getData().forPath(ZkPaths.plan(pipeline)), PipelinePlan.class));
@@ -199,8 +205,14 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
-    /** The task statuses of one epoch of a pipeline, read from ZooKeeper now, ordered by stage and index. */
+    /**
+     * The task statuses of one epoch of a pipeline, read from ZooKeeper now, ordered by stage and
+     * index.
+     *
+     * @throws SkeinException EXTERNAL at once while ZooKeeper is unreachable (no waiting for it)
+     */
     public List<TaskStatus> taskStatuses(String pipeline, long epoch) {
+        checkConnected("the task statuses of '" + pipeline + "'");
         List<TaskStatus> statuses = new ArrayList<>();
         try {
             for (String child : curator.getChildren().forPath(ZkPaths.tasks(pipeline, epoch))) {
@@ -245,6 +257,16 @@ public final class ZkPlanStore implements AutoCloseable {
         String[] parts = data.getPath().split("/");
         if (parts.length == 4 && parts[3].equals("plan")) {
             listener.planDeleted(parts[2]);
+        }
+    }
+
+    /**
+     * Reads fail fast while disconnected: a REST call answers 503 at once instead of waiting out
+     * Curator's retries, and the supervisor tries again at its next sweep.
+     */
+    private void checkConnected(String what) {
+        if (!curator.getZookeeperClient().isConnected()) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot read " + what + ": ZooKeeper is unreachable");
         }
     }
 

@@ -97,6 +97,34 @@ class TestZkPlanStore {
     }
 
     @Test
+    void readsFailFastWhileZooKeeperIsDown() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster cluster = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(10)));
+                ZkPlanStore store = cluster.planStore().start()) {
+            long epoch = store.nextEpoch();
+            store.createPlan(plan("down", epoch, PipelineState.RUNNING));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1);
+
+            zookeeper.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.curator().getZookeeperClient().isConnected());
+
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> store.plan("down"))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("cannot read the plan of 'down': ZooKeeper is unreachable");
+            assertThatThrownBy(() -> store.taskStatuses("down", epoch))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("cannot read the task statuses of 'down': ZooKeeper is unreachable");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            assertThat(store.plans()).as("the cached plans still answer").hasSize(1);
+
+            zookeeper.restart();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> store.plan("down").isPresent());
+        }
+    }
+
+    @Test
     void workersComeAndGoWithTheirSessions() throws Exception {
         try (TestingServer zookeeper = new TestingServer();
                 ZkCluster watcher = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()));
