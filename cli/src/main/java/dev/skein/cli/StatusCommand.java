@@ -33,11 +33,12 @@ final class StatusCommand implements Callable<Integer> {
             System.out.print(PipelineWatcher.summary(response.body()));
             return Main.EXIT_OK;
         }
-        System.out.printf(Locale.ROOT, "%-20s %-10s %6s %14s %10s%n", "pipeline", "state", "epoch", "source rows", "seconds");
+        System.out.printf(Locale.ROOT, "%-20s %-10s %6s %8s %14s %10s%n", "pipeline", "state", "epoch", "attempts",
+                "source rows", "seconds");
         for (JsonNode view : response.body()) {
-            System.out.printf(Locale.ROOT, "%-20s %-10s %6d %,14d %10.1f%n", view.path("name").asText(),
-                    view.path("state").asText(), view.path("epoch").asLong(), view.path("sourceRows").asLong(),
-                    view.path("elapsedMillis").asLong() / 1000.0);
+            System.out.printf(Locale.ROOT, "%-20s %-10s %6d %8d %,14d %10.1f%n", view.path("name").asText(),
+                    view.path("state").asText(), view.path("epoch").asLong(), Math.max(1, view.path("attempts").size()),
+                    view.path("sourceRows").asLong(), view.path("elapsedMillis").asLong() / 1000.0);
         }
         return Main.EXIT_OK;
     }

@@ -12,16 +12,20 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Fault injection: a worker process is killed mid-pipeline. */
+/**
+ * Fault injection: a worker process is killed mid-pipeline and no restart is left (restarts that
+ * succeed are in {@link TestRestarts}).
+ */
 class TestWorkerLoss {
     @TempDir
     Path dir;
 
     @Test
-    void aKilledWorkerFailsItsPipelineByNameAndTheRestOfTheClusterCarriesOn() throws Exception {
+    void aKilledWorkerWithNoRestartLeftFailsItsPipelineByNameAndTheRestOfTheClusterCarriesOn() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(3, "384m", 1)) {
             Path file = TestingPipelines.write(dir, "doomed.yaml", """
                     name: doomed
+                    restart: {attempts: 0}
                     source:
                       type: generate
                       sql: SELECT i AS id FROM range(2000000000) t(i)
@@ -48,7 +52,10 @@ class TestWorkerLoss {
 
             assertThat(view.path("state").asText()).isEqualTo("FAILED");
             assertThat(view.path("failure").asText()).as("the failure names the lost worker's address")
-                    .contains(victimAddress);
+                    .startsWith("worker '" + victimId + "' (" + victimAddress + ")")
+                    .endsWith("; no restart left (restart.attempts: 0)");
+            assertThat(view.path("attempts").size()).isEqualTo(1);
+            assertThat(view.path("attempts").get(0).path("worker").asText()).isEqualTo(victimId);
             assertThat(dir.resolve("out")).as("no partial output").doesNotExist();
             await().atMost(Duration.ofSeconds(30)).until(() -> cluster.liveWorkerAddresses().size() == 2);
 

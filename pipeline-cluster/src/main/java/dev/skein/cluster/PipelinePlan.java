@@ -2,6 +2,7 @@ package dev.skein.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param submittedAtMillis wall-clock submission time
  * @param finishedAtMillis wall-clock time it reached a terminal state, 0 before
  * @param failure why it failed or was cancelled
+ * @param attempts every run of this pipeline, oldest first; the last is the current one (epoch
+ *     {@code epoch}); empty for a plan that never kept its history
  */
 public record PipelinePlan(
         String pipeline,
@@ -31,7 +34,8 @@ public record PipelinePlan(
         List<TaskPlacement> tasks,
         long submittedAtMillis,
         long finishedAtMillis,
-        Optional<String> failure) {
+        Optional<String> failure,
+        List<PipelineAttempt> attempts) {
     public PipelinePlan {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(state, "state is null");
@@ -40,11 +44,47 @@ public record PipelinePlan(
         requireNonNull(baseDir, "baseDir is null");
         tasks = List.copyOf(requireNonNull(tasks, "tasks is null"));
         requireNonNull(failure, "failure is null");
+        attempts = List.copyOf(requireNonNull(attempts, "attempts is null"));
+    }
+
+    /** A first run: its history is one attempt, started at submission. */
+    public PipelinePlan(
+            String pipeline,
+            long epoch,
+            PipelineState state,
+            String specFile,
+            String specYaml,
+            String baseDir,
+            List<TaskPlacement> tasks,
+            long submittedAtMillis,
+            long finishedAtMillis,
+            Optional<String> failure) {
+        this(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAtMillis, failure,
+                List.of(PipelineAttempt.started(epoch, submittedAtMillis)));
     }
 
     public PipelinePlan withState(PipelineState newState, long finishedAt, Optional<String> why) {
-        return new PipelinePlan(
-                pipeline, epoch, newState, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAt, why);
+        return new PipelinePlan(pipeline, epoch, newState, specFile, specYaml, baseDir, tasks, submittedAtMillis,
+                finishedAt, why, attempts);
+    }
+
+    /** This plan with another history (a restart keeps the first submission time and every earlier attempt). */
+    public PipelinePlan withHistory(long firstSubmittedAtMillis, List<PipelineAttempt> history) {
+        return new PipelinePlan(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, firstSubmittedAtMillis,
+                finishedAtMillis, failure, history);
+    }
+
+    /** The current run: the last attempt. */
+    public PipelineAttempt currentAttempt() {
+        return attempts.isEmpty() ? PipelineAttempt.started(epoch, submittedAtMillis) : attempts.get(attempts.size() - 1);
+    }
+
+    /** Earlier attempts and the current one with {@code current} in its place. */
+    public PipelinePlan withCurrentAttempt(PipelineAttempt current) {
+        List<PipelineAttempt> history =
+                new ArrayList<>(attempts.isEmpty() ? List.of() : attempts.subList(0, attempts.size() - 1));
+        history.add(current);
+        return withHistory(submittedAtMillis, history);
     }
 
     /** The tasks of one stage (0 = source), ordered by index. */

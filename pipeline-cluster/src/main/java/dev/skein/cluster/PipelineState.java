@@ -6,6 +6,11 @@ public enum PipelineState {
     RUNNING,
     /** An ingest pipeline was told its input is complete: sources end, every task flushes. */
     DRAINING,
+    /**
+     * A run failed for an infrastructure reason; the coordinator places the pipeline again under
+     * a new epoch after the restart backoff. Workers stop the failed run's tasks.
+     */
+    RESTARTING,
     /** Every task finished; sinks are moving their staged output into place. */
     COMMITTING,
     SUCCEEDED,

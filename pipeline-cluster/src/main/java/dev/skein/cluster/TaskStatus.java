@@ -2,6 +2,7 @@ package dev.skein.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.spi.ErrorCode;
 import java.util.Optional;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Optional;
  * @param startedAtMillis wall-clock start
  * @param updatedAtMillis wall-clock time of this report
  * @param error the failure, for FAILED
+ * @param errorCode the failure's code, for FAILED: it tells an infrastructure failure (restart
+ *     the pipeline) from a user error (fail it)
  * @param preview first output rows of a last-stage task, once FINISHED
  */
 public record TaskStatus(
@@ -39,12 +42,43 @@ public record TaskStatus(
         long startedAtMillis,
         long updatedAtMillis,
         Optional<String> error,
+        Optional<ErrorCode> errorCode,
         Optional<ResultPreview> preview) {
     public TaskStatus {
         requireNonNull(workerId, "workerId is null");
         requireNonNull(state, "state is null");
         requireNonNull(error, "error is null");
+        requireNonNull(errorCode, "errorCode is null");
         requireNonNull(preview, "preview is null");
+    }
+
+    /** A status without an error code. */
+    public TaskStatus(
+            long epoch,
+            int stage,
+            int index,
+            String workerId,
+            TaskState state,
+            long rowsIn,
+            long rowsOut,
+            long batchesIn,
+            long batchesOut,
+            long bytesOut,
+            long cpuNanos,
+            long startedAtMillis,
+            long updatedAtMillis,
+            Optional<String> error,
+            Optional<ResultPreview> preview) {
+        this(epoch, stage, index, workerId, state, rowsIn, rowsOut, batchesIn, batchesOut, bytesOut, cpuNanos,
+                startedAtMillis, updatedAtMillis, error, Optional.empty(), preview);
+    }
+
+    /**
+     * True for a failure a restart may cure: an infrastructure error code. A failure without a
+     * code (an older worker) counts as not retryable.
+     */
+    public boolean retryable() {
+        return errorCode.map(ErrorCode::retryable).orElse(false);
     }
 
     /** {@code stage-index}, as in {@link TaskPlacement#key()}. */

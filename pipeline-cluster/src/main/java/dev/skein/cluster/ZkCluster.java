@@ -59,6 +59,11 @@ public final class ZkCluster implements AutoCloseable {
         return config;
     }
 
+    /** The Curator client, for tests of this package that expire sessions. */
+    CuratorFramework curator() {
+        return curator;
+    }
+
     /** Worker membership; the caller closes it. */
     public ZkWorkerRegistry workerRegistry() {
         return new ZkWorkerRegistry(curator);

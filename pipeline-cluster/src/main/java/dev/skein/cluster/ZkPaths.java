@@ -8,7 +8,8 @@ package dev.skein.cluster;
  * /leader                               LeaderLatch of the coordinators
  * /epoch                                the last epoch handed out (decimal text)
  * /pipelines/{name}/plan                PipelinePlan JSON
- * /pipelines/{name}/tasks/{stage-index} TaskStatus JSON of the plan's epoch
+ * /pipelines/{name}/tasks/{epoch}/{stage-index}  TaskStatus JSON; only the plan's epoch has a
+ *                                       directory, so a task of an older epoch cannot write
  * </pre>
  */
 final class ZkPaths {
@@ -35,7 +36,11 @@ final class ZkPaths {
         return pipeline(name) + "/tasks";
     }
 
-    static String task(String name, String key) {
-        return tasks(name) + "/" + key;
+    static String tasks(String name, long epoch) {
+        return tasks(name) + "/" + epoch;
+    }
+
+    static String task(String name, long epoch, String key) {
+        return tasks(name, epoch) + "/" + key;
     }
 }

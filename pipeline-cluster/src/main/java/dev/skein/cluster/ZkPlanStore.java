@@ -13,12 +13,16 @@ import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Pipeline plans and task statuses in ZooKeeper (layout in {@link ZkPaths}). Reads that decide
  * something go to ZooKeeper directly; listeners are fed from a {@link CuratorCache}.
  */
 public final class ZkPlanStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ZkPlanStore.class);
+
     private final CuratorFramework curator;
     private final ZkShutdown shutdown;
     private final CuratorCache cache;
@@ -39,6 +43,7 @@ public final class ZkPlanStore implements AutoCloseable {
 
     /** Hands out the next epoch, strictly greater than any before it in this cluster. */
     public long nextEpoch() {
+        checkConnected("the last epoch");
         ensurePath(ZkPaths.EPOCH);
         try {
             while (true) {
@@ -77,9 +82,9 @@ public final class ZkPlanStore implements AutoCloseable {
             if (existing.isPresent()) {
                 curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.pipeline(plan.pipeline()));
             }
-            curator.create()
-                    .creatingParentContainersIfNeeded()
-                    .forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
+            // The epoch's status directory first: a worker starts tasks when it sees the plan.
+            curator.create().creatingParentContainersIfNeeded().forPath(ZkPaths.tasks(plan.pipeline(), plan.epoch()));
+            curator.create().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
         } catch (Exception e) {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot store the plan of '" + plan.pipeline() + "'", e);
         }
@@ -95,8 +100,52 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
-    /** The stored plan, read from ZooKeeper now. */
+    /**
+     * Replaces the plan of a pipeline that is being restarted with {@code next} (a new epoch),
+     * only if the stored plan is still {@code current} (same epoch, state RESTARTING) and was not
+     * changed meanwhile (a cancel wins). Task statuses of the old epoch are removed, and from
+     * then on status writes of that epoch are refused.
+     *
+     * @return false if the stored plan moved on (cancelled, deleted, replaced)
+     */
+    public boolean restartPlan(PipelinePlan current, PipelinePlan next) {
+        String pipeline = current.pipeline();
+        try {
+            Stat stat = new Stat();
+            PipelinePlan stored = RecordCodec.decode(
+                    curator.getData().storingStatIn(stat).forPath(ZkPaths.plan(pipeline)), PipelinePlan.class);
+            if (stored.epoch() != current.epoch() || stored.state() != PipelineState.RESTARTING) {
+                return false;
+            }
+            curator.create().forPath(ZkPaths.tasks(pipeline, next.epoch()));
+            try {
+                curator.setData().withVersion(stat.getVersion()).forPath(ZkPaths.plan(pipeline), RecordCodec.encode(next));
+            } catch (KeeperException.BadVersionException raced) {
+                curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.tasks(pipeline, next.epoch()));
+                return false;
+            }
+        } catch (KeeperException.NoNodeException e) {
+            return false;
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store the restarted plan of '" + pipeline + "'", e);
+        }
+        try {
+            curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.tasks(pipeline, current.epoch()));
+        } catch (Exception e) {
+            // Reads go by epoch, so leftover statuses of an old epoch are never seen; the next
+            // submission of the pipeline removes them.
+            log.warn("cannot remove the task statuses of epoch {} of '{}'", current.epoch(), pipeline, e);
+        }
+        return true;
+    }
+
+    /**
+     * The stored plan, read from ZooKeeper now.
+     *
+     * @throws SkeinException EXTERNAL at once while ZooKeeper is unreachable (no waiting for it)
+     */
     public Optional<PipelinePlan> plan(String pipeline) {
+        checkConnected("the plan of '" + pipeline + "'");
         try {
             return Optional.of(RecordCodec.decode(
                     curator.getData().forPath(ZkPaths.plan(pipeline)), PipelinePlan.class));
@@ -128,33 +177,47 @@ public final class ZkPlanStore implements AutoCloseable {
     }
 
     /**
-     * Writes (creates or replaces) a task's status. Once the node shuts down ({@link
+     * Writes (creates or replaces) a task's status, only while the status's epoch is the plan's:
+     * the coordinator removes an epoch's status directory when it places a new one, so a task of
+     * an older epoch (a zombie) is refused. Once the node shuts down ({@link
      * ZkCluster#beginShutdown}) this is best effort: tried once, only while connected and within
      * the shutdown budget, and otherwise it fails at once (EXTERNAL) instead of waiting.
+     *
+     * @throws SkeinException STALE_EPOCH if the status's epoch is no longer the pipeline's
      */
     public void putTaskStatus(String pipeline, TaskStatus status) {
         checkMayWrite("the status of task " + status.key() + " of '" + pipeline + "'");
-        String path = ZkPaths.task(pipeline, status.key());
+        String path = ZkPaths.task(pipeline, status.epoch(), status.key());
         byte[] bytes = RecordCodec.encode(status);
         try {
             try {
                 curator.setData().forPath(path, bytes);
             } catch (KeeperException.NoNodeException absent) {
-                curator.create().creatingParentContainersIfNeeded().forPath(path, bytes);
+                // No parents created: a missing epoch directory is what fences a stale task.
+                curator.create().forPath(path, bytes);
             }
+        } catch (KeeperException.NoNodeException stale) {
+            throw new SkeinException(ErrorCode.STALE_EPOCH, "refused the status of task " + status.key() + " of '"
+                    + pipeline + "': epoch " + status.epoch() + " is no longer the pipeline's", stale);
         } catch (Exception e) {
             throw new SkeinException(
                     ErrorCode.EXTERNAL, "cannot report status of task " + status.key() + " of '" + pipeline + "'", e);
         }
     }
 
-    /** The task statuses of a pipeline, read from ZooKeeper now, ordered by stage and index. */
-    public List<TaskStatus> taskStatuses(String pipeline) {
+    /**
+     * The task statuses of one epoch of a pipeline, read from ZooKeeper now, ordered by stage and
+     * index.
+     *
+     * @throws SkeinException EXTERNAL at once while ZooKeeper is unreachable (no waiting for it)
+     */
+    public List<TaskStatus> taskStatuses(String pipeline, long epoch) {
+        checkConnected("the task statuses of '" + pipeline + "'");
         List<TaskStatus> statuses = new ArrayList<>();
         try {
-            for (String child : curator.getChildren().forPath(ZkPaths.tasks(pipeline))) {
+            for (String child : curator.getChildren().forPath(ZkPaths.tasks(pipeline, epoch))) {
                 try {
-                    byte[] bytes = curator.getData().forPath(ZkPaths.task(pipeline, child));
+                    byte[] bytes = curator.getData().forPath(ZkPaths.task(pipeline, epoch, child));
                     statuses.add(RecordCodec.decode(bytes, TaskStatus.class));
                 } catch (KeeperException.NoNodeException deleted) {
                     // Deleted between listing and reading: the pipeline is being replaced.
@@ -179,13 +242,13 @@ public final class ZkPlanStore implements AutoCloseable {
 
     private static void dispatchChange(PlanListener listener, ChildData data) {
         String[] parts = data.getPath().split("/");
-        // parts: "", "pipelines", name, ("plan" | "tasks", key)
+        // parts: "", "pipelines", name, ("plan" | "tasks", epoch, key)
         if (data.getData() == null || data.getData().length == 0) {
             return;
         }
         if (parts.length == 4 && parts[3].equals("plan")) {
             listener.planChanged(RecordCodec.decode(data.getData(), PipelinePlan.class));
-        } else if (parts.length == 5 && parts[3].equals("tasks")) {
+        } else if (parts.length == 6 && parts[3].equals("tasks")) {
             listener.taskStatusChanged(parts[2], RecordCodec.decode(data.getData(), TaskStatus.class));
         }
     }
@@ -194,6 +257,16 @@ public final class ZkPlanStore implements AutoCloseable {
         String[] parts = data.getPath().split("/");
         if (parts.length == 4 && parts[3].equals("plan")) {
             listener.planDeleted(parts[2]);
+        }
+    }
+
+    /**
+     * Reads fail fast while disconnected: a REST call answers 503 at once instead of waiting out
+     * Curator's retries, and the supervisor tries again at its next sweep.
+     */
+    private void checkConnected(String what) {
+        if (!curator.getZookeeperClient().isConnected()) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot read " + what + ": ZooKeeper is unreachable");
         }
     }
 

@@ -50,7 +50,7 @@ class TestZkPlanStore {
             store.putTaskStatus("w1", status(first, TaskState.FINISHED));
 
             assertThat(store.plan("w1")).contains(plan("w1", first, PipelineState.RUNNING));
-            assertThat(store.taskStatuses("w1")).containsExactly(status(first, TaskState.FINISHED));
+            assertThat(store.taskStatuses("w1", first)).containsExactly(status(first, TaskState.FINISHED));
             assertThatThrownBy(() -> store.createPlan(plan("w1", first + 5, PipelineState.RUNNING)))
                     .isInstanceOf(SkeinException.class)
                     .hasMessage("pipeline 'w1' is already RUNNING; cancel it first");
@@ -59,9 +59,68 @@ class TestZkPlanStore {
 
             store.updatePlan(plan("w1", first, PipelineState.SUCCEEDED));
             store.createPlan(plan("w1", first + 5, PipelineState.RUNNING));
-            assertThat(store.taskStatuses("w1")).as("statuses of the replaced run are gone").isEmpty();
+            assertThat(store.taskStatuses("w1", first)).as("statuses of the replaced run are gone").isEmpty();
             await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1
                     && store.plans().get(0).epoch() == first + 5);
+        }
+    }
+
+    @Test
+    void aRestartGetsANewEpochAndTheOldEpochsTasksCanNoLongerReport() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster cluster = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkPlanStore store = cluster.planStore().start()) {
+            long first = store.nextEpoch();
+            PipelinePlan running = plan("r", first, PipelineState.RUNNING);
+            store.createPlan(running);
+            store.putTaskStatus("r", status(first, TaskState.FAILED));
+            PipelinePlan restarting = running.withState(PipelineState.RESTARTING, 0, Optional.empty());
+            long second = store.nextEpoch();
+            PipelinePlan next = plan("r", second, PipelineState.RUNNING);
+
+            assertThat(store.restartPlan(running, next)).as("only a RESTARTING plan is replaced").isFalse();
+            store.updatePlan(restarting);
+            assertThat(store.restartPlan(restarting, next)).isTrue();
+            assertThat(store.restartPlan(restarting, plan("r", store.nextEpoch(), PipelineState.RUNNING)))
+                    .as("a second restart of the same run loses").isFalse();
+
+            assertThat(store.plan("r")).contains(next);
+            assertThat(store.taskStatuses("r", first)).isEmpty();
+            assertThatThrownBy(() -> store.putTaskStatus("r", status(first, TaskState.FINISHED)))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("refused the status of task 0-0 of 'r': epoch " + first
+                            + " is no longer the pipeline's");
+            store.putTaskStatus("r", status(second, TaskState.RUNNING));
+            assertThat(store.taskStatuses("r", second)).containsExactly(status(second, TaskState.RUNNING));
+        }
+    }
+
+    @Test
+    void readsFailFastWhileZooKeeperIsDown() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster cluster = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(10)));
+                ZkPlanStore store = cluster.planStore().start()) {
+            long epoch = store.nextEpoch();
+            store.createPlan(plan("down", epoch, PipelineState.RUNNING));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1);
+
+            zookeeper.stop();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.curator().getZookeeperClient().isConnected());
+
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> store.plan("down"))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("cannot read the plan of 'down': ZooKeeper is unreachable");
+            assertThatThrownBy(() -> store.taskStatuses("down", epoch))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("cannot read the task statuses of 'down': ZooKeeper is unreachable");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+            assertThat(store.plans()).as("the cached plans still answer").hasSize(1);
+
+            zookeeper.restart();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> store.plan("down").isPresent());
         }
     }
 

@@ -13,7 +13,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * One instance per parse.
  */
 final class PipelineReader {
-    static final List<String> KEYS = List.of("name", "source", "stages", "sinks", "placement");
+    static final List<String> KEYS = List.of("name", "source", "stages", "sinks", "placement", "restart");
     private static final List<String> PLACEMENTS =
             java.util.Arrays.stream(Placement.values()).map(Placement::yamlName).toList();
 
@@ -22,6 +22,7 @@ final class PipelineReader {
     private final SourceReader sourceReader;
     private final StageReader stageReader;
     private final SinkReader sinkReader;
+    private final RestartReader restartReader;
 
     PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, Problems problems) {
         SourceText text = new SourceText(yamlText);
@@ -30,6 +31,7 @@ final class PipelineReader {
         this.sourceReader = new SourceReader(problems, text, baseDirectory);
         this.stageReader = new StageReader(problems, text);
         this.sinkReader = new SinkReader(problems, baseDirectory);
+        this.restartReader = new RestartReader(problems);
     }
 
     /**
@@ -59,11 +61,13 @@ final class PipelineReader {
                                 problems)
                         .map(text -> Placement.valueOf(text.toUpperCase(java.util.Locale.ROOT))))
                 .orElse(Optional.of(Placement.CHAIN));
+        Optional<RestartSpec> restart =
+                pipeline.value("restart").map(restartReader::read).orElse(Optional.of(RestartSpec.DEFAULT));
         if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()
-                || placement.isEmpty()) {
+                || placement.isEmpty() || restart.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new PipelineSpec(name.get(), source.get(), stages.get(), sinks.get(), file, placement.get()));
+        return Optional.of(new PipelineSpec(
+                name.get(), source.get(), stages.get(), sinks.get(), file, placement.get(), restart.get()));
     }
 }

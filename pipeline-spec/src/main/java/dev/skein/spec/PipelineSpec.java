@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param sinks where the last stage's output goes, possibly none
  * @param file the file name the spec was read from, for messages
  * @param placement how tasks are placed on workers ({@code placement:}, default chain)
+ * @param restart how the pipeline is run again after an infrastructure failure
  */
 public record PipelineSpec(
         String name,
@@ -21,7 +22,8 @@ public record PipelineSpec(
         List<StageSpec> stages,
         List<SinkSpec> sinks,
         String file,
-        Placement placement) {
+        Placement placement,
+        RestartSpec restart) {
     /** Checks that no component is null and copies the lists. */
     public PipelineSpec {
         requireNonNull(name, "name is null");
@@ -30,11 +32,17 @@ public record PipelineSpec(
         sinks = List.copyOf(requireNonNull(sinks, "sinks is null"));
         requireNonNull(file, "file is null");
         requireNonNull(placement, "placement is null");
+        requireNonNull(restart, "restart is null");
     }
 
-    /** The same pipeline placed another way (a {@code --placement} flag overrides the file). */
+    /** A pipeline with the default placement (chain) and restart policy ({@link RestartSpec#DEFAULT}). */
+    public PipelineSpec(String name, SourceSpec source, List<StageSpec> stages, List<SinkSpec> sinks, String file) {
+        this(name, source, stages, sinks, file, Placement.CHAIN, RestartSpec.DEFAULT);
+    }
+
+    /** The same pipeline placed another way. */
     public PipelineSpec withPlacement(Placement newPlacement) {
-        return new PipelineSpec(name, source, stages, sinks, file, newPlacement);
+        return new PipelineSpec(name, source, stages, sinks, file, newPlacement, restart);
     }
 
     /** The stage with this name, if any. */

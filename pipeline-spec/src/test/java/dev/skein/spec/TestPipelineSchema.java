@@ -23,6 +23,16 @@ class TestPipelineSchema {
     }
 
     @Test
+    void restartMatchesTheParser() throws IOException {
+        JsonNode schema = schema();
+        JsonNode restart = schema.at("/definitions/restart");
+
+        assertClosedObject(restart, RestartReader.KEYS, List.of());
+        assertThat(restart.at("/properties/attempts/default").asInt()).isEqualTo(RestartSpec.DEFAULT.attempts());
+        assertThat(restart.at("/properties/backoff/default").asText()).isEqualTo("1s");
+    }
+
+    @Test
     void sourceMatchesTheParser() throws IOException {
         JsonNode source = schema().at("/definitions/source");
 

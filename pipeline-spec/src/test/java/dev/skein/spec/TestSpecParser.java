@@ -67,7 +67,8 @@ class TestSpecParser {
                                         List.of())),
                         List.of(new ParquetSinkSpec("/pipelines/team/out/w1", new Location(25, 5))),
                         "w1.yaml",
-                        Placement.CHAIN));
+                        Placement.CHAIN,
+                        RestartSpec.DEFAULT));
     }
 
     @Test

@@ -67,6 +67,9 @@ public final class PipelineWatcher {
                     stage.path("bytesOut").asLong() / 1e6, stage.path("elapsedMillis").asLong() / 1000.0,
                     stage.path("workers").toString()));
         }
+        if (view.path("attempts").size() > 1) {
+            out.append(attempts(view));
+        }
         if (view.hasNonNull("failure")) {
             out.append("failure: ").append(view.path("failure").asText()).append(System.lineSeparator());
         }
@@ -75,6 +78,32 @@ public final class PipelineWatcher {
         JsonNode result = view.path("result");
         if (result.isObject()) {
             out.append(ResultTable.render(result));
+        }
+        return out.toString();
+    }
+
+    /** One line per run of a restarted pipeline: epoch, when, why, which worker, recovery time. */
+    static String attempts(JsonNode view) {
+        StringBuilder out = new StringBuilder("attempts:").append(System.lineSeparator());
+        long submitted = view.path("submittedAtMillis").asLong();
+        for (JsonNode attempt : view.path("attempts")) {
+            out.append(String.format(Locale.ROOT, "  #%d epoch %d started at +%.2fs", attempt.path("attempt").asInt(),
+                    attempt.path("epoch").asLong(), (attempt.path("startedAtMillis").asLong() - submitted) / 1000.0));
+            if (attempt.hasNonNull("recoveryMillis")) {
+                out.append(String.format(Locale.ROOT, ", recovered in %.2fs",
+                        attempt.path("recoveryMillis").asLong() / 1000.0));
+            }
+            if (attempt.path("endedAtMillis").asLong() > 0) {
+                out.append(String.format(Locale.ROOT, ", failed at +%.2fs",
+                        (attempt.path("endedAtMillis").asLong() - submitted) / 1000.0));
+            }
+            if (attempt.hasNonNull("worker")) {
+                out.append(", worker ").append(attempt.path("worker").asText());
+            }
+            if (attempt.hasNonNull("cause")) {
+                out.append(": ").append(attempt.path("cause").asText());
+            }
+            out.append(System.lineSeparator());
         }
         return out.toString();
     }

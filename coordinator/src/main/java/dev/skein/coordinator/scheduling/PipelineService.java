@@ -2,7 +2,6 @@ package dev.skein.coordinator.scheduling;
 
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PipelineState;
-import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
@@ -15,9 +14,7 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** What the REST API offers: submit, list, describe and cancel pipelines. Thread-safe. */
@@ -46,7 +43,7 @@ public final class PipelineService {
         }
         binder.bind(spec);
         PipelinePlan plan = Planner.plan(spec, yaml, baseDir.toString(), plans.nextEpoch(), workers.liveWorkers(),
-                runningLoad());
+                WorkerLoad.of(plans.plans(), name));
         plans.createPlan(plan);
         return view(plan);
     }
@@ -90,24 +87,12 @@ public final class PipelineService {
         return view(plan);
     }
 
-    private Map<String, Integer> runningLoad() {
-        Map<String, Integer> load = new HashMap<>();
-        for (PipelinePlan plan : plans.plans()) {
-            if (!plan.state().isTerminal()) {
-                for (TaskPlacement task : plan.tasks()) {
-                    load.merge(task.workerId(), 1, Integer::sum);
-                }
-            }
-        }
-        return load;
-    }
-
     private PipelineView view(PipelinePlan plan) {
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         List<String> stageNames = new ArrayList<>();
         stageNames.add("source");
         spec.stages().stream().map(StageSpec::name).forEach(stageNames::add);
-        return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline()));
+        return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline(), plan.epoch()));
     }
 
     private static SkeinException notFound(String name) {

@@ -8,7 +8,7 @@ import java.util.Optional;
  * What users see of a pipeline: state, per-stage progress, and the first result rows.
  *
  * @param name pipeline name
- * @param state RUNNING, COMMITTING, SUCCEEDED, FAILED or CANCELLED
+ * @param state RUNNING, DRAINING, RESTARTING, COMMITTING, SUCCEEDED, FAILED or CANCELLED
  * @param epoch current plan epoch
  * @param failure why it failed or was cancelled
  * @param submittedAtMillis wall-clock submission time
@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param rowsPerSecond source rows per second of elapsed time
  * @param stages the source and every stage, in order
  * @param result the last stage's first rows, once it finished
+ * @param attempts every run, oldest first; more than one after restarts
  */
 public record PipelineView(
         String name,
@@ -28,8 +29,10 @@ public record PipelineView(
         long sourceRows,
         double rowsPerSecond,
         List<StageView> stages,
-        Optional<ResultPreview> result) {
+        Optional<ResultPreview> result,
+        List<AttemptView> attempts) {
     public PipelineView {
         stages = List.copyOf(stages);
+        attempts = List.copyOf(attempts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.skein.coordinator.scheduling;
 
+import dev.skein.cluster.PipelineAttempt;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.ResultPreview;
 import dev.skein.cluster.TaskPlacement;
@@ -51,7 +52,27 @@ final class PipelineViews {
         long sourceRows = stages.isEmpty() ? 0 : stages.get(0).rowsOut();
         return new PipelineView(plan.pipeline(), plan.state().name(), plan.epoch(), plan.failure(),
                 plan.submittedAtMillis(), elapsed, sourceRows, sourceRows * 1000.0 / elapsed, stages,
-                result(plan, stageNames.size() - 1, statuses));
+                result(plan, stageNames.size() - 1, statuses), attempts(plan, statuses));
+    }
+
+    /** The plan's runs; the current one's start of rows comes from its statuses while it runs. */
+    private static List<AttemptView> attempts(PipelinePlan plan, Map<String, TaskStatus> statuses) {
+        List<PipelineAttempt> history = plan.attempts().isEmpty() ? List.of(plan.currentAttempt()) : plan.attempts();
+        List<AttemptView> views = new ArrayList<>();
+        for (int i = 0; i < history.size(); i++) {
+            PipelineAttempt attempt = history.get(i);
+            long runningAt = attempt.runningAtMillis();
+            if (runningAt == 0 && attempt.epoch() == plan.epoch() && statuses.size() == plan.tasks().size()) {
+                runningAt = statuses.values().stream().mapToLong(TaskStatus::startedAtMillis).max().orElse(0);
+            }
+            Optional<Long> recovery = Optional.empty();
+            if (i > 0 && runningAt > 0 && history.get(i - 1).endedAtMillis() > 0) {
+                recovery = Optional.of(runningAt - history.get(i - 1).endedAtMillis());
+            }
+            views.add(new AttemptView(i + 1, attempt.epoch(), attempt.startedAtMillis(), runningAt,
+                    attempt.endedAtMillis(), attempt.cause(), attempt.workerId(), recovery));
+        }
+        return views;
     }
 
     /** The last stage's previews, concatenated in task order, once every last-stage task reported one. */

@@ -5,6 +5,8 @@ import dev.skein.cluster.ResultPreview;
 import dev.skein.cluster.TaskState;
 import dev.skein.cluster.TaskStatus;
 import dev.skein.cluster.ZkPlanStore;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,12 +72,18 @@ public final class StatusReporter implements TaskEvents, AutoCloseable {
         }
         TaskStatus status = new TaskStatus(key.epoch(), key.stage(), key.index(), workerId, state,
                 counters.rowsIn.get(), counters.rowsOut.get(), counters.batchesIn.get(), counters.batchesOut.get(),
-                counters.bytesOut.get(), counters.cpuNanos(), task.startedAtMillis(), System.currentTimeMillis(), error, preview);
+                counters.bytesOut.get(), counters.cpuNanos(), task.startedAtMillis(), System.currentTimeMillis(), error,
+                state == TaskState.FAILED ? task.errorCode() : Optional.empty(), preview);
         try {
             plans.putTaskStatus(key.pipeline(), status);
         } catch (RuntimeException e) {
-            // The coordinator notices a worker that cannot reach ZooKeeper through its lost session.
-            log.warn("cannot report status of task {}", key, e);
+            if (e instanceof SkeinException skein && skein.errorCode() == ErrorCode.STALE_EPOCH) {
+                // A newer run of the pipeline exists: this task is a zombie, the new plan stops it.
+                log.info("refused: {}", e.getMessage());
+            } else {
+                // The coordinator notices a worker that cannot reach ZooKeeper through its lost session.
+                log.warn("cannot report status of task {}", key, e);
+            }
         }
     }
 

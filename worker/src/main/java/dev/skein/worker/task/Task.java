@@ -1,6 +1,7 @@
 package dev.skein.worker.task;
 
 import dev.skein.cluster.ResultPreview;
+import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.cluster.TaskState;
 import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.JavaTransformSpec;
@@ -23,9 +24,11 @@ import dev.skein.worker.stage.SqlStageTransform;
 import dev.skein.worker.stage.StageOutput;
 import dev.skein.worker.stage.StageTransform;
 import dev.skein.worker.tap.TapHub;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -61,6 +64,7 @@ public final class Task implements Runnable {
     private volatile DuckDbSession session;
     private volatile boolean cancelled;
     private volatile TaskState state = TaskState.STARTING;
+    private volatile Optional<ErrorCode> errorCode = Optional.empty();
 
     public Task(
             TaskWiring wiring,
@@ -104,6 +108,11 @@ public final class Task implements Runnable {
 
     public TaskState state() {
         return state;
+    }
+
+    /** The failure's code once FAILED: whether a restart may cure it. */
+    public Optional<ErrorCode> errorCode() {
+        return errorCode;
     }
 
     public long startedAtMillis() {
@@ -178,6 +187,7 @@ public final class Task implements Runnable {
                 setState(TaskState.CANCELLED, Optional.empty());
             } else {
                 log.warn("{} of pipeline '{}' failed", wiring.label(), wiring.key().pipeline(), failure);
+                errorCode = Optional.of(codeOf(failure));
                 setState(TaskState.FAILED, Optional.of(describe(failure)));
             }
         } finally {
@@ -271,6 +281,7 @@ public final class Task implements Runnable {
             }
             setState(TaskState.COMMITTED, Optional.empty());
         } catch (Exception e) {
+            errorCode = Optional.of(codeOf(e));
             setState(TaskState.FAILED, Optional.of(wiring.label() + " could not commit its output: " + e.getMessage()));
         }
     }
@@ -301,6 +312,17 @@ public final class Task implements Runnable {
     private String describe(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         return wiring.label() + " failed: " + message.strip();
+    }
+
+    private static ErrorCode codeOf(Throwable failure) {
+        if (failure instanceof SkeinException skein) {
+            return skein.errorCode();
+        }
+        if (failure instanceof FlightRuntimeException flight) {
+            return CallStatuses.fromFlight(flight, "").errorCode();
+        }
+        // An I/O error (a full disk, a lost mount) is the infrastructure's; anything else is a bug.
+        return failure instanceof IOException ? ErrorCode.EXTERNAL : ErrorCode.INTERNAL;
     }
 
     private void closeAllocator() {

@@ -103,7 +103,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             }
             case COMMITTING -> forEachTask(plan, Task::commit, TaskState.FINISHED);
             case SUCCEEDED -> forget(plan.pipeline(), Long.MAX_VALUE);
-            case FAILED, CANCELLED -> stopPipeline(plan.pipeline(), Long.MAX_VALUE);
+            case FAILED, CANCELLED, RESTARTING -> stopPipeline(plan.pipeline(), Long.MAX_VALUE);
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.skein.coordinator.scheduling;
+
+import dev.skein.cluster.WorkerInfo;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/**
+ * Whether a worker's Flight port accepts connections. A worker killed with -9 stays registered
+ * until its ZooKeeper session times out (seconds); its port refuses at once, so a restart does not
+ * place work on it meanwhile. A paused process still accepts (the kernel does), and is found by
+ * its session instead.
+ */
+final class WorkerProbe {
+    private static final int CONNECT_TIMEOUT_MILLIS = 500;
+
+    private WorkerProbe() {}
+
+    static boolean reachable(String host, int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static boolean reachable(WorkerInfo worker) {
+        return reachable(worker.host(), worker.flightPort());
+    }
+}
