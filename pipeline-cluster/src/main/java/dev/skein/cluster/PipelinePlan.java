@@ -2,7 +2,9 @@ package dev.skein.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,6 +25,9 @@ import java.util.Optional;
  * @param failure why it failed or was cancelled
  * @param attempts every run of this pipeline, oldest first; the last is the current one (epoch
  *     {@code epoch}); empty for a plan that never kept its history
+ * @param exchangeToken the capability every data-plane exchange of this epoch must present: an
+ *     unguessable value made for this plan, known only to ZooKeeper's readers (the nodes), so a
+ *     client that can reach a worker still cannot stream batches into a running task
  */
 public record PipelinePlan(
         String pipeline,
@@ -35,7 +40,10 @@ public record PipelinePlan(
         long submittedAtMillis,
         long finishedAtMillis,
         Optional<String> failure,
-        List<PipelineAttempt> attempts) {
+        List<PipelineAttempt> attempts,
+        String exchangeToken) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     public PipelinePlan {
         requireNonNull(pipeline, "pipeline is null");
         requireNonNull(state, "state is null");
@@ -45,6 +53,31 @@ public record PipelinePlan(
         tasks = List.copyOf(requireNonNull(tasks, "tasks is null"));
         requireNonNull(failure, "failure is null");
         attempts = List.copyOf(requireNonNull(attempts, "attempts is null"));
+        requireNonNull(exchangeToken, "exchangeToken is null");
+    }
+
+    /** A plan with a new exchange token. */
+    public PipelinePlan(
+            String pipeline,
+            long epoch,
+            PipelineState state,
+            String specFile,
+            String specYaml,
+            String baseDir,
+            List<TaskPlacement> tasks,
+            long submittedAtMillis,
+            long finishedAtMillis,
+            Optional<String> failure,
+            List<PipelineAttempt> attempts) {
+        this(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAtMillis, failure,
+                attempts, newExchangeToken());
+    }
+
+    /** 128 random bits, hex. */
+    public static String newExchangeToken() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** A first run: its history is one attempt, started at submission. */
@@ -65,13 +98,13 @@ public record PipelinePlan(
 
     public PipelinePlan withState(PipelineState newState, long finishedAt, Optional<String> why) {
         return new PipelinePlan(pipeline, epoch, newState, specFile, specYaml, baseDir, tasks, submittedAtMillis,
-                finishedAt, why, attempts);
+                finishedAt, why, attempts, exchangeToken);
     }
 
     /** This plan with another history (a restart keeps the first submission time and every earlier attempt). */
     public PipelinePlan withHistory(long firstSubmittedAtMillis, List<PipelineAttempt> history) {
         return new PipelinePlan(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, firstSubmittedAtMillis,
-                finishedAtMillis, failure, history);
+                finishedAtMillis, failure, history, exchangeToken);
     }
 
     /** The current run: the last attempt. */

@@ -12,8 +12,14 @@ public interface ChannelOpener {
      * @param from the sending task's index, as the receiver's plan expects it
      * @param schema the schema of every batch that will be sent
      * @param allocator the sending task's allocator
+     * @param token the plan's exchange token, the receiver's proof that the sender is in the plan
      * @param cancelled polled while waiting for the receiver, so a cancelled task stops waiting
      */
     OutputChannel open(
-            TaskAddress target, int from, Schema schema, BufferAllocator allocator, BooleanSupplier cancelled);
+            TaskAddress target,
+            int from,
+            Schema schema,
+            BufferAllocator allocator,
+            String token,
+            BooleanSupplier cancelled);
 }

@@ -16,13 +16,15 @@ import java.io.IOException;
  * @param stage receiving stage position
  * @param index receiving task index
  * @param from sending task index in the upstream stage
+ * @param token the plan's exchange token: the capability to send into its tasks
  */
-public record ExchangeCommand(int version, String pipeline, long epoch, int stage, int index, int from) {
-    public static final int VERSION = 1;
+public record ExchangeCommand(int version, String pipeline, long epoch, int stage, int index, int from, String token) {
+    public static final int VERSION = 2;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    public static ExchangeCommand of(TaskKey target, int from) {
-        return new ExchangeCommand(VERSION, target.pipeline(), target.epoch(), target.stage(), target.index(), from);
+    public static ExchangeCommand of(TaskKey target, int from, String token) {
+        return new ExchangeCommand(
+                VERSION, target.pipeline(), target.epoch(), target.stage(), target.index(), from, token);
     }
 
     public TaskKey target() {
@@ -47,6 +49,9 @@ public record ExchangeCommand(int version, String pipeline, long epoch, int stag
         if (command.version() != VERSION) {
             throw new SkeinException(
                     ErrorCode.NOT_SUPPORTED, "unsupported exchange command version " + command.version());
+        }
+        if (command.pipeline() == null || command.token() == null) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "exchange command without a pipeline or token");
         }
         return command;
     }

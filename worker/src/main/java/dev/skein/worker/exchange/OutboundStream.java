@@ -3,6 +3,11 @@ package dev.skein.worker.exchange;
 import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -21,16 +26,28 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The sending half of one data-plane edge: a {@code DoExchange} to one downstream task. Waits on
  * gRPC's {@code isReady()} before each batch, so a slow receiver slows this sender (the
- * receiving side only reads when its task's inbox has room). Used by one task thread.
+ * receiving side only reads when its task's inbox has room). A reader thread waits for the
+ * receiver's end of the call: a receiver that fails or dies (its worker killed) never turns
+ * {@code isReady()} true again, so without it the sender would wait forever instead of failing
+ * at once with the receiver's error. Used by one task thread.
  */
 public final class OutboundStream implements OutputChannel {
     /** gRPC offers no ready callback on the client side; polling this often costs nothing. */
     private static final long READY_POLL_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
+    /** Waits for receivers to end their calls; a thread per open edge, idle until then. */
+    private static final ExecutorService RECEIVER_WATCH = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "exchange-receiver-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final ExchangeReaderWriter exchange;
     private final VectorSchemaRoot sendRoot;
     private final String target;
     private final BooleanSupplier cancelled;
+    /** Completes when the receiver ends the call: normally after {@link #complete}, or with its failure. */
+    private final CompletableFuture<Void> receiverEnded = new CompletableFuture<>();
     private boolean completed;
 
     private OutboundStream(
@@ -39,6 +56,16 @@ public final class OutboundStream implements OutputChannel {
         this.sendRoot = sendRoot;
         this.target = target;
         this.cancelled = cancelled;
+        RECEIVER_WATCH.execute(() -> {
+            try {
+                while (exchange.getReader().next()) {
+                    // The receiver sends no batches back; reading surfaces the end of its call.
+                }
+                receiverEnded.complete(null);
+            } catch (Throwable e) {
+                receiverEnded.completeExceptionally(e);
+            }
+        });
     }
 
     /**
@@ -70,6 +97,9 @@ public final class OutboundStream implements OutputChannel {
 
     @Override
     public void send(VectorSchemaRoot batch) {
+        if (receiverEnded.isDone()) {
+            throw receiverFailure();
+        }
         awaitReady();
         try (ArrowRecordBatch recordBatch = new VectorUnloader(batch).getRecordBatch()) {
             new VectorLoader(sendRoot).load(recordBatch);
@@ -83,6 +113,9 @@ public final class OutboundStream implements OutputChannel {
 
     private void awaitReady() {
         while (!exchange.getWriter().isReady()) {
+            if (receiverEnded.isDone()) {
+                throw receiverFailure();
+            }
             if (cancelled.getAsBoolean()) {
                 throw new SkeinException(ErrorCode.CANCELLED, "cancelled while waiting for " + target);
             }
@@ -90,16 +123,41 @@ public final class OutboundStream implements OutputChannel {
         }
     }
 
+    /** Why the receiver ended the call before this side completed it. */
+    private SkeinException receiverFailure() {
+        try {
+            receiverEnded.join();
+            return new SkeinException(ErrorCode.EXTERNAL, target + " ended the exchange before its input did");
+        } catch (CompletionException e) {
+            return failureOf(e.getCause());
+        }
+    }
+
+    private SkeinException failureOf(Throwable cause) {
+        return cause instanceof FlightRuntimeException flight
+                ? CallStatuses.fromFlight(flight, "sending to " + target + " failed")
+                : new SkeinException(ErrorCode.EXTERNAL, "sending to " + target + " failed: " + cause, cause);
+    }
+
+    /** Ends the stream and waits until the receiver confirmed it took every batch. */
     @Override
     public void complete() {
+        if (receiverEnded.isDone() && receiverEnded.isCompletedExceptionally()) {
+            throw receiverFailure();
+        }
         try {
             exchange.getWriter().completed();
-            completed = true;
-            while (exchange.getReader().next()) {
-                // The receiver sends no batches back; draining surfaces its final status.
-            }
         } catch (FlightRuntimeException e) {
-            throw CallStatuses.fromFlight(e, "downstream " + target + " failed");
+            throw failureOf(e);
+        }
+        completed = true;
+        try {
+            receiverEnded.get();
+        } catch (ExecutionException e) {
+            throw failureOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SkeinException(ErrorCode.CANCELLED, "interrupted while completing the stream to " + target);
         }
     }
 

@@ -11,10 +11,12 @@ import java.util.List;
  * @param kind how batches are split among the targets
  * @param partitionBy hash keys for {@link EdgeKind#HASH}
  * @param targets the receiving tasks, in the order a split numbers them
+ * @param token the plan's exchange token, presented to every receiver
  */
-public record OutputEdge(EdgeKind kind, List<String> partitionBy, List<TaskAddress> targets) {
+public record OutputEdge(EdgeKind kind, List<String> partitionBy, List<TaskAddress> targets, String token) {
     public OutputEdge {
         requireNonNull(kind, "kind is null");
+        requireNonNull(token, "token is null");
         partitionBy = List.copyOf(partitionBy);
         targets = List.copyOf(targets);
     }

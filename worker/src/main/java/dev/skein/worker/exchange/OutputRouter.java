@@ -46,7 +46,7 @@ public final class OutputRouter implements AutoCloseable {
             return;
         }
         for (TaskAddress target : edge.targets()) {
-            channels.add(opener.open(target, from, schema, allocator, cancelled));
+            channels.add(opener.open(target, from, schema, allocator, edge.token(), cancelled));
         }
         if (!edge.partitionBy().isEmpty()) {
             partitioner = new HashPartitioner(edge.partitionBy(), channels.size(), allocator);

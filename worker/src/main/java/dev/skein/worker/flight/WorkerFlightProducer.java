@@ -70,6 +70,10 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         try {
             command = ExchangeCommand.decode(reader.getDescriptor().getCommand());
             task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
+            if (!task.wiring().acceptsExchangeToken(command.token())) {
+                throw new SkeinException(ErrorCode.PERMISSION_DENIED, "exchange into task " + command.target()
+                        + " refused: the token is not this plan's (only the plan's own tasks may send to it)");
+            }
             inbox = task.inbox().orElseThrow(() -> new SkeinException(
                     ErrorCode.INVALID_ARGUMENT, "task " + command.target() + " is a source and takes no input"));
         } catch (RuntimeException e) {

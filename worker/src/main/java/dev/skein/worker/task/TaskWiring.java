@@ -13,6 +13,8 @@ import dev.skein.spec.TransformSpec;
 import dev.skein.worker.exchange.OutputEdge;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.stage.StageTask;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,6 +31,7 @@ import java.util.Optional;
  * @param sinks set on last-stage tasks
  * @param batchRows rows per batch leaving DuckDB
  * @param parallelism tasks in this stage
+ * @param exchangeToken the plan's exchange token: senders present it, this task's inbox demands it
  */
 public record TaskWiring(
         TaskKey key,
@@ -39,7 +42,8 @@ public record TaskWiring(
         Optional<OutputEdge> output,
         List<SinkSpec> sinks,
         int batchRows,
-        int parallelism) {
+        int parallelism,
+        String exchangeToken) {
     public TaskWiring {
         requireNonNull(key, "key is null");
         requireNonNull(stageName, "stageName is null");
@@ -48,6 +52,7 @@ public record TaskWiring(
         senders = List.copyOf(senders);
         requireNonNull(output, "output is null");
         sinks = List.copyOf(sinks);
+        requireNonNull(exchangeToken, "exchangeToken is null");
     }
 
     /** The wiring of {@code placement} exactly as {@code plan} states it. */
@@ -67,18 +72,25 @@ public record TaskWiring(
                 output,
                 stage == stageCount ? spec.sinks() : List.of(),
                 spec.source().batchRows(),
-                plan.tasksOf(stage).size());
+                plan.tasksOf(stage).size(),
+                plan.exchangeToken());
     }
 
     private static OutputEdge edgeOf(PipelinePlan plan, int receivingStage, TaskOutput output) {
         List<TaskAddress> targets = output.receivers().stream()
                 .map(index -> address(plan, plan.task(receivingStage, index)))
                 .toList();
-        return new OutputEdge(output.kind(), output.partitionBy(), targets);
+        return new OutputEdge(output.kind(), output.partitionBy(), targets, plan.exchangeToken());
     }
 
     private static TaskAddress address(PipelinePlan plan, TaskPlacement task) {
         return new TaskAddress(task.keyIn(plan), task.workerId(), task.host(), task.port());
+    }
+
+    /** Whether {@code presented} is this plan's exchange token (compared in constant time). */
+    public boolean acceptsExchangeToken(String presented) {
+        return presented != null && MessageDigest.isEqual(
+                exchangeToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     public boolean isLastStage() {

@@ -132,14 +132,19 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
      * when the plan put both tasks here, over Flight otherwise.
      */
     private OutputChannel openChannel(
-            TaskAddress target, int from, Schema schema, BufferAllocator sender, BooleanSupplier cancelled) {
+            TaskAddress target,
+            int from,
+            Schema schema,
+            BufferAllocator sender,
+            String token,
+            BooleanSupplier cancelled) {
         if (target.workerId().equals(workerId)) {
             Task receiver = awaitTask(target.key(), LOCAL_TASK_TIMEOUT);
             return LocalChannel.open(receiver.inbox().orElseThrow(() -> new SkeinException(ErrorCode.INTERNAL,
                     "task " + target.key() + " is a source and takes no input")), sender, from, schema, target);
         }
         return OutboundStream.open(clients.client(target.host(), target.port()), sender,
-                ExchangeCommand.of(target.key(), from), schema, target.toString(), cancelled);
+                ExchangeCommand.of(target.key(), from, token), schema, target.toString(), cancelled);
     }
 
     private void forEachTask(PipelinePlan plan, Consumer<Task> action, TaskState inState) {

@@ -77,10 +77,10 @@ class TestOutputRouter {
             addresses.add(new TaskAddress(new TaskKey("p", 1, 2, i), "w1", "127.0.0.1", 1));
             inboxes.add(new TaskInbox("task " + i, Set.of(0), receivers, batches + 2));
         }
-        ChannelOpener local = (target, from, schema, allocator, cancelled) ->
+        ChannelOpener local = (target, from, schema, allocator, token, cancelled) ->
                 LocalChannel.open(inboxes.get(target.key().index()), allocator, from, schema, target);
         try (OutputRouter router =
-                new OutputRouter(new OutputEdge(kind, partitionBy, addresses), 0, local, sender, () -> false)) {
+                new OutputRouter(new OutputEdge(kind, partitionBy, addresses, "token"), 0, local, sender, () -> false)) {
             for (int b = 0; b < batches; b++) {
                 try (VectorSchemaRoot batch = ids(sender, (long) b * rows, rows)) {
                     router.route(batch);
