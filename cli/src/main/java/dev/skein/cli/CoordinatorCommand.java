@@ -4,8 +4,11 @@ import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
+import dev.skein.spec.DataRoots;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,13 +38,18 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "the workers' directory of Java transform jars, to check Java stages on submit")
     Path plugins;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "a directory pipelines may read and write files in"
+            + " (repeatable; give the workers' the same); relative paths resolve against the first; without one,"
+            + " pipelines with file sources or sinks are refused")
+    List<Path> dataDirectories = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         AuthConfig authConfig = auth.config();
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
                 new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper),
-                        Optional.ofNullable(plugins)),
+                        Optional.ofNullable(plugins), DataRoots.of(dataDirectories)),
                 authConfig);
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
                 + " and Flight on port " + node.flightPort());

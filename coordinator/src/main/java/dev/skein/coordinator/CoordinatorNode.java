@@ -80,8 +80,8 @@ public final class CoordinatorNode implements AutoCloseable {
         plans.start();
         supervisor.start();
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
-        SqlBinder binder = own(SqlBinder.open(transforms));
-        pipelines = new PipelineService(plans, workers, binder);
+        SqlBinder binder = own(SqlBinder.open(transforms, config.dataRoots()));
+        pipelines = new PipelineService(plans, workers, binder, config.dataRoots());
         BufferAllocator allocator = own(new RootAllocator());
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
                         new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id())))

@@ -43,14 +43,35 @@ public final class SpecParser {
      * @throws InvalidSpecException listing every problem if the text is not a valid pipeline
      */
     public static PipelineSpec parse(String file, String yamlText, Path baseDir) {
+        return parse(file, yamlText, new BaseDirectory(baseDir, Optional.empty()));
+    }
+
+    /**
+     * Parses and validates pipeline YAML held in memory, as a coordinator does on submit: every
+     * {@code path:} must resolve inside {@code roots}, else it is a problem at its value ({@code
+     * path '/etc/passwd' is outside the data directories (/srv/data)}); URLs are refused too.
+     *
+     * @param file the file name shown in problems, as the user gave it
+     * @param yamlText the file's content
+     * @param baseDir the directory relative {@code path:} values are resolved against
+     * @param roots where resolved paths must lie
+     * @return the pipeline, never null
+     * @throws InvalidSpecException listing every problem if the text is not a valid pipeline
+     */
+    public static PipelineSpec parse(String file, String yamlText, Path baseDir, DataRoots roots) {
+        requireNonNull(roots, "roots is null");
+        return parse(file, yamlText, new BaseDirectory(baseDir, Optional.of(roots)));
+    }
+
+    private static PipelineSpec parse(String file, String yamlText, BaseDirectory baseDirectory) {
         requireNonNull(file, "file is null");
         requireNonNull(yamlText, "yamlText is null");
-        requireNonNull(baseDir, "baseDir is null");
+        requireNonNull(baseDirectory, "baseDirectory is null");
         Problems problems = new Problems(file);
         Optional<Node> root = compose(yamlText, problems);
         if (problems.isEmpty()) {
             Optional<PipelineSpec> spec =
-                    new PipelineReader(file, yamlText, new BaseDirectory(baseDir), problems).read(root.orElse(null));
+                    new PipelineReader(file, yamlText, baseDirectory, problems).read(root.orElse(null));
             if (spec.isPresent() && problems.isEmpty()) {
                 return spec.get();
             }

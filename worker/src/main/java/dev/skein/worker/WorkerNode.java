@@ -72,7 +72,7 @@ public final class WorkerNode implements AutoCloseable {
 
     private void startAll() throws IOException {
         BufferAllocator allocator = own(new RootAllocator());
-        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit()));
+        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit(), config.dataRoots()));
         FlightClientPool clients = own(new FlightClientPool(allocator, ClusterCredentials.of(auth, config.id())));
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
         if (!transforms.jars().isEmpty()) {
@@ -101,6 +101,7 @@ public final class WorkerNode implements AutoCloseable {
             log.warn("worker '{}' runs WITHOUT authentication: anyone who reaches port {} can read and write its data;"
                     + " start it with --auth (see README, Authentication)", config.id(), server.getPort());
         }
+        log.info("worker '{}' lets pipelines read and write files in: {}", config.id(), config.dataRoots().describe());
         log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
                 server.getPort(), config.advertiseHost(), server.getPort());
     }

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The coordinator's REST API:
  *
  * <pre>
  * PUT    /api/v1/pipelines/{name}   YAML body; ?file=NAME for messages, ?base-dir=DIR for relative paths
+ *                                   (inside a data root; default: the first data root)
  * GET    /api/v1/pipelines
  * GET    /api/v1/pipelines/{name}
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
@@ -57,8 +59,8 @@ public final class RestApi {
     private static void submit(PipelineService pipelines, Context ctx) {
         String name = ctx.pathParam("name");
         String file = ctx.queryParamAsClass("file", String.class).getOrDefault(name + ".yaml");
-        String baseDir = ctx.queryParamAsClass("base-dir", String.class).getOrDefault(System.getProperty("user.dir"));
-        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), Path.of(baseDir)));
+        Optional<Path> baseDir = Optional.ofNullable(ctx.queryParam("base-dir")).map(Path::of);
+        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), baseDir));
     }
 
     private static Map<String, Object> error(String code, String message, List<String> problems) {

@@ -7,6 +7,7 @@ import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.planning.Planner;
+import dev.skein.spec.DataRoots;
 import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecParser;
@@ -25,21 +26,29 @@ public final class PipelineService {
     private final ZkPlanStore plans;
     private final ZkWorkerRegistry workers;
     private final SqlBinder binder;
+    private final DataRoots dataRoots;
 
-    public PipelineService(ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder) {
+    /**
+     * @param dataRoots where every source and sink path of a submitted pipeline must lie
+     */
+    public PipelineService(ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder, DataRoots dataRoots) {
         this.plans = plans;
         this.workers = workers;
         this.binder = binder;
+        this.dataRoots = dataRoots;
     }
 
     /**
      * Validates (YAML, then SQL bound against upstream schemas), plans and starts a pipeline.
      *
      * @param name the name the caller addressed; must match the spec's
+     * @param requestedBaseDir the directory the submitter wants relative paths resolved against;
+     *     honoured only inside a data root. Without it they resolve against the first data root.
      * @throws dev.skein.spec.InvalidSpecException with every problem found
      */
-    public synchronized PipelineView submit(String name, String file, String yaml, Path baseDir) {
-        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir);
+    public synchronized PipelineView submit(String name, String file, String yaml, Optional<Path> requestedBaseDir) {
+        Path baseDir = baseDirectory(requestedBaseDir);
+        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir, dataRoots);
         if (!spec.name().equals(name)) {
             throw new SkeinException(ErrorCode.INVALID_SPEC,
                     "pipeline name in the request '" + name + "' does not match name '" + spec.name() + "' in " + file);
@@ -49,6 +58,23 @@ public final class PipelineService {
                 runningLoad());
         plans.createPlan(plan);
         return view(plan);
+    }
+
+    /**
+     * The base directory of a submission: the submitter's if it lies inside a data root, else the
+     * first root. A client names a directory, never chooses one outside the roots.
+     */
+    private Path baseDirectory(Optional<Path> requested) {
+        if (requested.isEmpty()) {
+            return dataRoots.first().orElseGet(() -> Path.of(System.getProperty("user.dir")));
+        }
+        Path normalized = requested.get().toAbsolutePath().normalize();
+        if (!dataRoots.contains(normalized)) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "base directory '" + normalized
+                    + "' is outside the coordinator's data directories (" + dataRoots.describe()
+                    + "); submit a file that lies inside one, or give no base directory");
+        }
+        return normalized;
     }
 
     public List<PipelineView> list() {
