@@ -21,12 +21,12 @@ final class PipelineReader {
     private final StageReader stageReader;
     private final SinkReader sinkReader;
 
-    PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, Problems problems) {
+    PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, SpecLimits limits, Problems problems) {
         SourceText text = new SourceText(yamlText);
         this.file = file;
         this.problems = problems;
         this.sourceReader = new SourceReader(problems, text, baseDirectory);
-        this.stageReader = new StageReader(problems, text);
+        this.stageReader = new StageReader(problems, text, limits);
         this.sinkReader = new SinkReader(problems, baseDirectory);
     }
 

@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
 public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
     private static final long STATUS_INTERVAL_MILLIS = 500;
+    /**
+     * Largest Flight message a worker takes: one record batch (64k rows of a few hundred bytes each
+     * fit many times over); Arrow's default is unlimited, so one message could exhaust the heap.
+     */
+    private static final int MAX_FLIGHT_MESSAGE_BYTES = 128 << 20;
 
     private final WorkerConfig config;
     private final AuthConfig auth;
@@ -89,6 +94,7 @@ public final class WorkerNode implements AutoCloseable {
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
                         new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql()))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
+                .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
         server.start();
         plans.addListener(tasks);

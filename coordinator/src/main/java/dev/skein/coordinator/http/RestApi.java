@@ -32,12 +32,17 @@ import java.util.Optional;
  * from the error code in exactly one place, {@link HttpStatuses}.
  */
 public final class RestApi {
+    /** Largest request body: a spec at its limit, UTF-8, with room to spare. */
+    static final long MAX_REQUEST_BYTES = 2L << 20;
+
     private RestApi() {}
 
     public static Javalin create(PipelineService pipelines, AuthConfig auth) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // a spec is at most 1 MiB (SpecLimits); the rest of the API takes no body worth more
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new JavalinJackson().updateMapper(mapper ->
                     mapper.registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())));
             RestAuthentication.install(config.routes, auth);
