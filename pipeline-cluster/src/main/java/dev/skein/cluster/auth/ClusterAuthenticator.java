@@ -19,10 +19,15 @@ public final class ClusterAuthenticator {
     public static final String NO_PASSWORDS = "this node takes no passwords (it has no users file);"
             + " log in at the coordinator and send the token it gives: tokens are good on every node";
 
-    /** Failed logins a user name may have in {@link #THROTTLE_WINDOW} before it is refused for the rest of it. */
-    public static final int MAX_FAILURES_PER_USER = 5;
+    /**
+     * Failed logins a user name may have in {@link #THROTTLE_WINDOW} before it is refused for the
+     * rest of it: low enough to make online guessing slow (PBKDF2 alone allows a few per second
+     * per core), high enough that a user mistyping, or a client retrying a stale password on every
+     * RPC, is not locked out of the cluster (a lockout is also what an attacker could aim for).
+     */
+    public static final int MAX_FAILURES_PER_USER = 30;
     /** Failed logins a client address may have in {@link #THROTTLE_WINDOW}, over all user names. */
-    public static final int MAX_FAILURES_PER_ADDRESS = 20;
+    public static final int MAX_FAILURES_PER_ADDRESS = 100;
     public static final Duration THROTTLE_WINDOW = Duration.ofMinutes(1);
 
     private final AuthConfig config;
