@@ -21,8 +21,9 @@ final class AuthOptions {
             description = "the cluster secret, the same on every node (default: $SKEIN_SECRET)")
     Path secretFile;
 
-    @Option(names = "--users-file", paramLabel = "FILE", description = "users who may log in: lines user:password,"
-            + " or user:$pbkdf2-sha256$... from 'skein hash-password' (without it, only tokens are accepted)")
+    @Option(names = "--users-file", paramLabel = "FILE", description = "users who may log in: lines"
+            + " user:$pbkdf2-sha256$... from 'skein hash-password'; written-out passwords are refused (without it, only"
+            + " tokens are accepted)")
     Path usersFile;
 
     @Option(names = "--token-minutes", defaultValue = "60", paramLabel = "MINUTES",

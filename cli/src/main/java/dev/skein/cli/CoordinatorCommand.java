@@ -4,8 +4,14 @@ import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
+import dev.skein.coordinator.scheduling.Retention;
+import dev.skein.spec.DataRoots;
+import dev.skein.spec.SpecLimits;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,13 +41,32 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "the workers' directory of Java transform jars, to check Java stages on submit")
     Path plugins;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "a directory pipelines may read and write files in"
+            + " (repeatable; give the workers' the same); relative paths resolve against the first; without one,"
+            + " pipelines with file sources or sinks are refused")
+    List<Path> dataDirectories = new ArrayList<>();
+
+    @Option(names = "--max-parallelism", defaultValue = "256", description = "most tasks of one stage (default ${DEFAULT-VALUE})")
+    int maxParallelism;
+
+    @Option(names = "--max-stages", defaultValue = "64", description = "most stages of one pipeline (default ${DEFAULT-VALUE})")
+    int maxStages;
+
+    @Option(names = "--keep-finished", defaultValue = "100", description = "finished pipelines kept in ZooKeeper, newest first (default ${DEFAULT-VALUE})")
+    int keepFinished;
+
+    @Option(names = "--keep-finished-for", defaultValue = "PT1H", description = "how long a finished pipeline is kept, ISO-8601 (default ${DEFAULT-VALUE})")
+    Duration keepFinishedFor;
+
     @Override
     public Integer call() throws Exception {
         AuthConfig authConfig = auth.config();
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
                 new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper),
-                        Optional.ofNullable(plugins)),
+                        Optional.ofNullable(plugins), DataRoots.of(dataDirectories),
+                        SpecLimits.DEFAULT.withMaxParallelism(maxParallelism).withMaxStages(maxStages),
+                        new Retention(keepFinished, keepFinishedFor)),
                 authConfig);
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
                 + " and Flight on port " + node.flightPort());

@@ -2,7 +2,11 @@ package dev.skein.cli;
 
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.client.PipelineWatcher;
+import dev.skein.spec.CsvSinkSpec;
+import dev.skein.spec.DataRoots;
 import dev.skein.spec.InvalidSpecException;
+import dev.skein.spec.ParquetSinkSpec;
+import dev.skein.spec.SinkSpec;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.Problem;
 import dev.skein.spec.SpecParser;
@@ -11,10 +15,34 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Submitting a pipeline file and following it to the end: shared by run, demo and submit. */
 final class PipelineFiles {
     private PipelineFiles() {}
+
+    /**
+     * The data roots a local cluster needs to run {@code file}: the file's directory (relative
+     * paths resolve against it) and the directory of every file sink, wherever it is. Just the
+     * file's directory when the file does not parse: submitting it reports the problems.
+     */
+    static DataRoots defaultDataRoots(Path file) {
+        Path directory = file.toAbsolutePath().normalize().getParent();
+        List<Path> roots = new ArrayList<>(List.of(directory));
+        try {
+            for (SinkSpec sink : SpecParser.parse(file).sinks()) {
+                if (sink instanceof ParquetSinkSpec parquet) {
+                    roots.add(Path.of(parquet.path()));
+                } else if (sink instanceof CsvSinkSpec csv) {
+                    roots.add(Path.of(csv.path()));
+                }
+            }
+        } catch (InvalidSpecException e) {
+            // the submit that follows prints the problems
+        }
+        return DataRoots.of(roots);
+    }
 
     /**
      * Submits {@code file}; with {@code follow}, prints progress to {@code err} and the summary to

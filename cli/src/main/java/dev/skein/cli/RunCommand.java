@@ -38,8 +38,10 @@ final class RunCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         System.err.println("starting a local cluster: embedded ZooKeeper, a coordinator and " + workers + " worker processes");
-        try (LocalCluster cluster = LocalCluster.start(workers, options.workerHeap, options.duckdbThreads, plugins, options.auth)) {
-            System.err.println("cluster up (coordinator " + cluster.coordinatorUrl() + ", logs in " + cluster.workDir() + ")");
+        try (LocalCluster cluster = LocalCluster.start(workers, options.workerHeap, options.duckdbThreads, plugins, options.auth,
+                options.dataRoots(file))) {
+            System.err.println("cluster up (coordinator " + cluster.coordinatorUrl() + ", logs in " + cluster.workDir()
+                    + ", data directories " + cluster.dataRoots().describe() + ")");
             cluster.login().ifPresent(login -> System.err.println("authentication on: user '" + login.user()
                     + "', password '" + login.password() + "' (for skein tap/status while it runs)"));
             return PipelineFiles.submit(cluster.coordinatorClient(), file, true, System.out, System.err);

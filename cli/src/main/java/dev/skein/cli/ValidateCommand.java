@@ -44,7 +44,7 @@ final class ValidateCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         try (transforms;
-                SqlBinder binder = SqlBinder.open(transforms)) {
+                SqlBinder binder = SqlBinder.open(transforms, PipelineFiles.defaultDataRoots(file))) {
             PipelineSpec pipeline = SpecParser.parse(file);
             binder.bind(pipeline);
             out.println(file + ": ok (pipeline '" + pipeline.name() + "', " + pipeline.stages().size() + " stages)");

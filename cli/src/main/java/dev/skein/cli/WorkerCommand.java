@@ -2,10 +2,13 @@ package dev.skein.cli;
 
 import dev.skein.cluster.ZkClusterConfig;
 import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.spec.DataRoots;
 import dev.skein.worker.WorkerConfig;
 import dev.skein.worker.WorkerNode;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +50,10 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--plugins", paramLabel = "DIR", description = "directory of jars with Java transforms, each jar loaded in its own class loader")
     Path plugins;
 
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "a directory pipelines may read and write files in"
+            + " (repeatable; give the coordinator's); without one, pipelines touch no file")
+    List<Path> dataDirectories = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         AuthConfig authConfig = auth.config();
@@ -54,7 +61,8 @@ final class WorkerCommand implements Callable<Integer> {
         String workerId = id != null ? id : host + "-" + port;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
-                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins)), authConfig);
+                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories)),
+                authConfig);
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
         return UntilShutdown.await(node);
     }

@@ -35,6 +35,8 @@ public final class CoordinatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final Duration LAST_WRITES_BUDGET = Duration.ofSeconds(2);
     private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(60);
+    /** The coordinator's Flight calls carry tickets, descriptors and names: small. */
+    private static final int MAX_FLIGHT_MESSAGE_BYTES = 4 << 20;
 
     private final CoordinatorConfig config;
     private final AuthConfig auth;
@@ -77,17 +79,18 @@ public final class CoordinatorNode implements AutoCloseable {
         }
         ZkWorkerRegistry workers = own(cluster.workerRegistry()).start();
         ZkPlanStore plans = own(cluster.planStore());
-        PipelineSupervisor supervisor = own(new PipelineSupervisor(plans, workers));
+        PipelineSupervisor supervisor = own(new PipelineSupervisor(plans, workers, config.retention()));
         plans.addListener(supervisor);
         plans.start();
         supervisor.start();
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
-        SqlBinder binder = own(SqlBinder.open(transforms));
-        pipelines = new PipelineService(plans, workers, binder);
+        SqlBinder binder = own(SqlBinder.open(transforms, config.dataRoots()));
+        pipelines = new PipelineService(plans, workers, binder, config.dataRoots(), config.specLimits());
         BufferAllocator allocator = own(new RootAllocator());
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
                         new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id())))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
+                .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
         try {
             flight.start();

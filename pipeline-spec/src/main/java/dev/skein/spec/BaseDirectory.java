@@ -9,16 +9,20 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * The directory of the pipeline file, against which relative {@code path:} values are resolved.
+ * The directory against which relative {@code path:} values are resolved, and where resolved
+ * paths must lie.
  *
  * @param path the directory
+ * @param confinement the data roots every path must lie inside; empty where any path goes (a
+ *     worker re-reading a plan the coordinator checked, {@code skein validate})
  */
-record BaseDirectory(Path path) {
+record BaseDirectory(Path path, Optional<DataRoots> confinement) {
     /** {@code s3://}, {@code https://} and the like: DuckDB reads them, they are not local files. */
     private static final Pattern URL = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://.*");
 
     BaseDirectory {
         requireNonNull(path, "path is null");
+        requireNonNull(confinement, "confinement is null");
     }
 
     /** Reads a {@code path:} value and resolves it; reports a problem at the value if it is not a path. */
@@ -31,6 +35,12 @@ record BaseDirectory(Path path) {
         if (resolved.isEmpty()) {
             problems.add(
                     YamlValues.location(value), "'path' must be a valid path, got " + YamlValues.describe(value));
+            return resolved;
+        }
+        if (confinement.isPresent() && !confinement.get().contains(resolved.get())) {
+            problems.add(YamlValues.location(value), "path '" + resolved.get()
+                    + "' is outside the data directories (" + confinement.get().describe() + ")");
+            return Optional.empty();
         }
         return resolved;
     }

@@ -24,12 +24,12 @@ final class PipelineReader {
     private final SinkReader sinkReader;
     private final RestartReader restartReader;
 
-    PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, Problems problems) {
+    PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, SpecLimits limits, Problems problems) {
         SourceText text = new SourceText(yamlText);
         this.file = file;
         this.problems = problems;
         this.sourceReader = new SourceReader(problems, text, baseDirectory);
-        this.stageReader = new StageReader(problems, text);
+        this.stageReader = new StageReader(problems, text, limits);
         this.sinkReader = new SinkReader(problems, baseDirectory);
         this.restartReader = new RestartReader(problems);
     }

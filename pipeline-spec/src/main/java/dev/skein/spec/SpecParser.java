@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -43,14 +44,56 @@ public final class SpecParser {
      * @throws InvalidSpecException listing every problem if the text is not a valid pipeline
      */
     public static PipelineSpec parse(String file, String yamlText, Path baseDir) {
+        return parse(file, yamlText, new BaseDirectory(baseDir, Optional.empty()), SpecLimits.NONE);
+    }
+
+    /**
+     * Parses and validates pipeline YAML held in memory, as a coordinator does on submit: every
+     * {@code path:} must resolve inside {@code roots}, else it is a problem at its value ({@code
+     * path '/etc/passwd' is outside the data directories (/srv/data)}); URLs are refused too.
+     *
+     * @param file the file name shown in problems, as the user gave it
+     * @param yamlText the file's content
+     * @param baseDir the directory relative {@code path:} values are resolved against
+     * @param roots where resolved paths must lie
+     * @return the pipeline, never null
+     * @throws InvalidSpecException listing every problem if the text is not a valid pipeline
+     */
+    public static PipelineSpec parse(String file, String yamlText, Path baseDir, DataRoots roots) {
+        return parse(file, yamlText, baseDir, roots, SpecLimits.DEFAULT);
+    }
+
+    /**
+     * Parses and validates pipeline YAML held in memory as {@link #parse(String, String, Path,
+     * DataRoots)} does, within {@code limits}: a larger file is one problem at 1:1 ({@code file is
+     * 2000000 bytes, more than the limit of 1048576}), too many stages one problem at {@code
+     * stages:}'s value, a parallelism above the maximum one at its value ({@code 'parallelism'
+     * must be at most 256, got 20000}).
+     */
+    public static PipelineSpec parse(String file, String yamlText, Path baseDir, DataRoots roots, SpecLimits limits) {
+        requireNonNull(roots, "roots is null");
+        requireNonNull(limits, "limits is null");
+        return parse(file, yamlText, new BaseDirectory(baseDir, Optional.of(roots)), limits);
+    }
+
+    private static PipelineSpec parse(String file, String yamlText, BaseDirectory baseDirectory, SpecLimits limits) {
         requireNonNull(file, "file is null");
         requireNonNull(yamlText, "yamlText is null");
-        requireNonNull(baseDir, "baseDir is null");
+        requireNonNull(baseDirectory, "baseDirectory is null");
         Problems problems = new Problems(file);
+        // cheap upper bound first: a UTF-8 byte is at most 3 bytes per Java char
+        if ((long) yamlText.length() * 3 > limits.maxSpecBytes()) {
+            int bytes = yamlText.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > limits.maxSpecBytes()) {
+                problems.add(Location.START, "file is " + bytes + " bytes, more than the limit of "
+                        + limits.maxSpecBytes());
+                throw problems.toException();
+            }
+        }
         Optional<Node> root = compose(yamlText, problems);
         if (problems.isEmpty()) {
             Optional<PipelineSpec> spec =
-                    new PipelineReader(file, yamlText, new BaseDirectory(baseDir), problems).read(root.orElse(null));
+                    new PipelineReader(file, yamlText, baseDirectory, limits, problems).read(root.orElse(null));
             if (spec.isPresent() && problems.isEmpty()) {
                 return spec.get();
             }

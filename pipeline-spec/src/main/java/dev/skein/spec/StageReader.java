@@ -23,12 +23,14 @@ final class StageReader {
 
     private final Problems problems;
     private final SourceText text;
+    private final SpecLimits limits;
     private final JavaStageReader javaReader;
     /** The location of the first stage with each name, to report duplicates. */
     private final Map<String, Location> firstByName = new HashMap<>();
 
-    StageReader(Problems problems, SourceText text) {
+    StageReader(Problems problems, SourceText text, SpecLimits limits) {
         this.problems = problems;
+        this.limits = limits;
         this.text = text;
         this.javaReader = new JavaStageReader(problems);
     }
@@ -41,6 +43,13 @@ final class StageReader {
         }
         if (sequence.get().getValue().isEmpty()) {
             problems.add(location(value), "'stages' must list at least one stage");
+            return Optional.empty();
+        }
+        int count = sequence.get().getValue().size();
+        if (count > limits.maxStages()) {
+            // not read one by one: a huge list would only repeat problems and hold the submit up
+            problems.add(location(value), "'stages' lists " + count + " stages, more than the limit of "
+                    + limits.maxStages());
             return Optional.empty();
         }
         List<StageSpec> stages = new ArrayList<>();
@@ -67,7 +76,14 @@ final class StageReader {
                 .filter(unique -> isFirst(unique, location, stage.value("name").orElseThrow()));
         Optional<TransformSpec> transform = transform(stage, what, location);
         Optional<Integer> parallelism = stage.value("parallelism")
-                .map(count -> YamlValues.positiveInt("parallelism", count, problems))
+                .map(count -> YamlValues.positiveInt("parallelism", count, problems).filter(tasks -> {
+                    if (tasks <= limits.maxParallelism()) {
+                        return true;
+                    }
+                    problems.add(location(count), "'parallelism' must be at most " + limits.maxParallelism()
+                            + ", got " + tasks);
+                    return false;
+                }))
                 .orElse(Optional.of(1));
         Optional<List<String>> partitionBy = stage.value("partition-by")
                 .map(columns -> YamlValues.names("partition-by", columns, problems))

@@ -3,6 +3,7 @@ package dev.skein.worker;
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.spec.DataRoots;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param allowSql whether Flight clients may run read-only SQL over those tables
  * @param pluginsDirectory where jars of Java transforms are, each loaded in its own class loader;
  *     classes on the worker's class path are found without one
+ * @param dataRoots the only directories pipelines' sources, sinks and SQL may read and write
+ *     ({@code --data-dir}); none means no file access at all
  */
 public record WorkerConfig(
         String id,
@@ -31,7 +34,8 @@ public record WorkerConfig(
         String duckdbMemoryLimit,
         Optional<Path> tableDatabase,
         boolean allowSql,
-        Optional<Path> pluginsDirectory) {
+        Optional<Path> pluginsDirectory,
+        DataRoots dataRoots) {
     public static final int DEFAULT_PORT = 8815;
 
     /** A worker without a plugins directory: Java transforms come from its class path only. */
@@ -46,7 +50,23 @@ public record WorkerConfig(
             Optional<Path> tableDatabase,
             boolean allowSql) {
         this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
-                Optional.empty());
+                Optional.empty(), DataRoots.none());
+    }
+
+    /** A worker without data roots: its pipelines read and write no file. */
+    public WorkerConfig(
+            String id,
+            String bindHost,
+            int port,
+            String advertiseHost,
+            ZkClusterConfig zookeeper,
+            int duckdbThreads,
+            String duckdbMemoryLimit,
+            Optional<Path> tableDatabase,
+            boolean allowSql,
+            Optional<Path> pluginsDirectory) {
+        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
+                pluginsDirectory, DataRoots.none());
     }
 
     public WorkerConfig {
@@ -57,5 +77,6 @@ public record WorkerConfig(
         requireNonNull(duckdbMemoryLimit, "duckdbMemoryLimit is null");
         requireNonNull(tableDatabase, "tableDatabase is null");
         requireNonNull(pluginsDirectory, "pluginsDirectory is null");
+        requireNonNull(dataRoots, "dataRoots is null");
     }
 }

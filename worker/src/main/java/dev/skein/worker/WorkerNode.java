@@ -36,6 +36,11 @@ public final class WorkerNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerNode.class);
     private static final Duration LAST_WRITES_BUDGET = Duration.ofSeconds(2);
     private static final long STATUS_INTERVAL_MILLIS = 500;
+    /**
+     * Largest Flight message a worker takes: one record batch (64k rows of a few hundred bytes each
+     * fit many times over); Arrow's default is unlimited, so one message could exhaust the heap.
+     */
+    private static final int MAX_FLIGHT_MESSAGE_BYTES = 128 << 20;
 
     private final WorkerConfig config;
     private final AuthConfig auth;
@@ -75,7 +80,7 @@ public final class WorkerNode implements AutoCloseable {
 
     private void startAll() throws IOException {
         BufferAllocator allocator = own(new RootAllocator());
-        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit()));
+        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit(), config.dataRoots()));
         FlightClientPool clients = own(new FlightClientPool(allocator, ClusterCredentials.of(auth, config.id())));
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
         if (!transforms.jars().isEmpty()) {
@@ -92,6 +97,7 @@ public final class WorkerNode implements AutoCloseable {
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
                         new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql()))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
+                .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
         server.start();
         plans.addListener(tasks);
@@ -104,6 +110,7 @@ public final class WorkerNode implements AutoCloseable {
             log.warn("worker '{}' runs WITHOUT authentication: anyone who reaches port {} can read and write its data;"
                     + " start it with --auth (see README, Authentication)", config.id(), server.getPort());
         }
+        log.info("worker '{}' lets pipelines read and write files in: {}", config.id(), config.dataRoots().describe());
         log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
                 server.getPort(), config.advertiseHost(), server.getPort());
     }

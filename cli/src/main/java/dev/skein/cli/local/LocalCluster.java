@@ -9,6 +9,7 @@ import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.CoordinatorConfig;
 import dev.skein.coordinator.CoordinatorNode;
+import dev.skein.spec.DataRoots;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.io.IOException;
@@ -32,6 +33,12 @@ import org.apache.arrow.util.AutoCloseables;
 public final class LocalCluster implements AutoCloseable {
     private static final Duration WORKERS_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration WORKERS_STOP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Where pipelines of a cluster started without data roots may read and write: the temporary
+     * directory, where tests keep their files. {@code skein run} and {@code demo} name theirs.
+     */
+    private static final DataRoots TEST_DATA_ROOTS =
+            DataRoots.of(List.of(Path.of(System.getProperty("java.io.tmpdir"))));
 
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     // Read by the shutdown hook's thread while the starting thread may still add workers.
@@ -40,13 +47,15 @@ public final class LocalCluster implements AutoCloseable {
     private final Thread stopWorkersOnExit = new Thread(this::stopWorkers, "skein-local-stop-workers");
     private final Path workDir;
     private final Optional<Path> pluginsDirectory;
+    private final DataRoots dataRoots;
     private EmbeddedZooKeeper zookeeper;
     private CoordinatorNode coordinator;
     private Optional<LocalLogin> login = Optional.empty();
 
-    private LocalCluster(Path workDir, Optional<Path> pluginsDirectory) {
+    private LocalCluster(Path workDir, Optional<Path> pluginsDirectory, DataRoots dataRoots) {
         this.workDir = workDir;
         this.pluginsDirectory = pluginsDirectory;
+        this.dataRoots = dataRoots;
     }
 
     /**
@@ -82,6 +91,25 @@ public final class LocalCluster implements AutoCloseable {
      */
     public static LocalCluster start(
             int workers, String workerHeap, int duckdbThreads, Optional<Path> pluginsDirectory, boolean auth) {
+        return start(workers, workerHeap, duckdbThreads, pluginsDirectory, auth, TEST_DATA_ROOTS);
+    }
+
+    /**
+     * @param workers number of worker processes
+     * @param workerHeap each worker's heap, e.g. {@code 1g}
+     * @param duckdbThreads DuckDB threads per worker
+     * @param pluginsDirectory jars of Java transforms, given to the coordinator and every worker
+     * @param auth whether every node authenticates every call (see {@link #login()})
+     * @param dataRoots where pipelines may read and write files, for the coordinator and every
+     *     worker
+     */
+    public static LocalCluster start(
+            int workers,
+            String workerHeap,
+            int duckdbThreads,
+            Optional<Path> pluginsDirectory,
+            boolean auth,
+            DataRoots dataRoots) {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("skein-local-");
@@ -89,7 +117,8 @@ public final class LocalCluster implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot create a work directory: " + e.getMessage(), e);
         }
         LocalCluster cluster =
-                new LocalCluster(workDir, pluginsDirectory.map(directory -> directory.toAbsolutePath().normalize()));
+                new LocalCluster(workDir, pluginsDirectory.map(directory -> directory.toAbsolutePath().normalize()),
+                        dataRoots);
         Runtime.getRuntime().addShutdownHook(cluster.stopWorkersOnExit);
         try {
             cluster.startAll(workers, workerHeap, duckdbThreads, auth);
@@ -107,7 +136,7 @@ public final class LocalCluster implements AutoCloseable {
         zookeeper = own(EmbeddedZooKeeper.start("127.0.0.1", 0, workDir.resolve("zookeeper")));
         ZkClusterConfig zk = ZkClusterConfig.of(zookeeper.connectString());
         coordinator = own(CoordinatorNode.start(
-                new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk, pluginsDirectory),
+                new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk, pluginsDirectory, dataRoots),
                 login.map(LocalLogin::authConfig).orElseGet(AuthConfig::open)));
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i, workerHeap, duckdbThreads);
@@ -124,6 +153,7 @@ public final class LocalCluster implements AutoCloseable {
                 "--port", "0",
                 "--duckdb-threads", Integer.toString(duckdbThreads)));
         pluginsDirectory.ifPresent(directory -> args.addAll(List.of("--plugins", directory.toString())));
+        dataRoots.directories().forEach(directory -> args.addAll(List.of("--data-dir", directory.toString())));
         login.ifPresent(local -> args.addAll(local.workerArgs()));
         WorkerProcess worker = own(WorkerProcess.start(id, workDir, heap, args));
         workers.add(worker);
@@ -204,6 +234,11 @@ public final class LocalCluster implements AutoCloseable {
 
     public List<WorkerProcess> workers() {
         return List.copyOf(workers);
+    }
+
+    /** Where this cluster's pipelines may read and write files. */
+    public DataRoots dataRoots() {
+        return dataRoots;
     }
 
     public Path workDir() {

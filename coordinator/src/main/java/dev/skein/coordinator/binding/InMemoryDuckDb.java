@@ -1,5 +1,6 @@
 package dev.skein.coordinator.binding;
 
+import dev.skein.spec.DataRoots;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,13 +41,19 @@ final class InMemoryDuckDb implements AutoCloseable {
         this.connection = connection;
     }
 
-    static InMemoryDuckDb open() throws SQLException {
+    /**
+     * @param roots the only directories a pipeline's source files and SQL may read while bound,
+     *     confined as the workers' DuckDB is, so that binding refuses what running would
+     */
+    static InMemoryDuckDb open(DataRoots roots) throws SQLException {
         Connection connection = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement statement = connection.createStatement()) {
             statement.execute("SET threads = 1");
             statement.execute("SET memory_limit = '128MB'");
-            // binding needs no settings changed by anyone after this
-            statement.execute("SET lock_configuration = true");
+            // last: they lock the configuration
+            for (String setting : roots.duckDbConfinement()) {
+                statement.execute(setting);
+            }
         } catch (SQLException e) {
             connection.close();
             throw e;

@@ -2,6 +2,7 @@ package dev.skein.coordinator.binding;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.spec.DataRoots;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spi.ErrorCode;
@@ -81,15 +82,32 @@ public final class SqlBinder implements AutoCloseable {
     }
 
     /**
-     * Opens the in-memory DuckDB; close the binder to release it.
+     * Opens the in-memory DuckDB confined to no directory: SQL that reads a file, and any {@code
+     * parquet} or {@code csv} source, fails to bind.
      *
      * @param transforms where Java stages' classes are looked up; stays owned by the caller, who
      *     closes it after the binder
      * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB cannot start
      */
     public static SqlBinder open(TransformLoader transforms) {
+        return open(transforms, DataRoots.none());
+    }
+
+    /**
+     * Opens the in-memory DuckDB; close the binder to release it. The DuckDB is confined as the
+     * workers' is: files only inside {@code roots}, no extension loaded, configuration locked, so
+     * {@code read_csv('/etc/passwd')} in a stage is a problem at its position ({@code stage 'x':
+     * Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by
+     * configuration}).
+     *
+     * @param transforms where Java stages' classes are looked up; stays owned by the caller, who
+     *     closes it after the binder
+     * @param roots the data roots a pipeline's files must lie in
+     * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB cannot start
+     */
+    public static SqlBinder open(TransformLoader transforms, DataRoots roots) {
         try {
-            return new SqlBinder(InMemoryDuckDb.open(), transforms);
+            return new SqlBinder(InMemoryDuckDb.open(roots), transforms);
         } catch (SQLException e) {
             throw new SkeinException(
                     ErrorCode.INTERNAL, "cannot open an in-memory DuckDB to bind SQL: " + e.getMessage(), e);

@@ -39,6 +39,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * each endpoint. The schema comes from the worker running the stage's first task.
  */
 public final class CoordinatorFlightProducer extends NoOpFlightProducer {
+    /** An action's body is a pipeline name: anything longer is refused before it is decoded. */
+    static final int MAX_ACTION_BODY_BYTES = 256;
+
     private final ZkPlanStore plans;
     private final PipelineService pipelines;
     private final BufferAllocator allocator;
@@ -60,6 +63,10 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
             if (!action.getType().equals("finish-ingest")) {
                 throw CallStatus.UNIMPLEMENTED.withDescription("unknown action '" + action.getType()
                         + "'; try 'finish-ingest'").toRuntimeException();
+            }
+            if (action.getBody().length > MAX_ACTION_BODY_BYTES) {
+                throw new SkeinException(ErrorCode.INVALID_SPEC, "the body of 'finish-ingest' must be a pipeline name,"
+                        + " at most " + MAX_ACTION_BODY_BYTES + " bytes; got " + action.getBody().length + " bytes");
             }
             String pipeline = new String(action.getBody(), StandardCharsets.UTF_8).trim();
             listener.onNext(new Result(pipelines.finishIngest(pipeline).state().getBytes(StandardCharsets.UTF_8)));

@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The coordinator's REST API:
  *
  * <pre>
  * PUT    /api/v1/pipelines/{name}   YAML body; ?file=NAME for messages, ?base-dir=DIR for relative paths
+ *                                   (inside a data root; default: the first data root)
  * GET    /api/v1/pipelines
  * GET    /api/v1/pipelines/{name}
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
@@ -30,12 +32,17 @@ import java.util.Map;
  * from the error code in exactly one place, {@link HttpStatuses}.
  */
 public final class RestApi {
+    /** Largest request body: a spec at its limit, UTF-8, with room to spare. */
+    static final long MAX_REQUEST_BYTES = 2L << 20;
+
     private RestApi() {}
 
     public static Javalin create(PipelineService pipelines, AuthConfig auth) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
+            // a spec is at most 1 MiB (SpecLimits); the rest of the API takes no body worth more
+            config.http.maxRequestSize = MAX_REQUEST_BYTES;
             config.jsonMapper(new JavalinJackson().updateMapper(mapper ->
                     mapper.registerModule(new com.fasterxml.jackson.datatype.jdk8.Jdk8Module())));
             RestAuthentication.install(config.routes, auth);
@@ -57,8 +64,8 @@ public final class RestApi {
     private static void submit(PipelineService pipelines, Context ctx) {
         String name = ctx.pathParam("name");
         String file = ctx.queryParamAsClass("file", String.class).getOrDefault(name + ".yaml");
-        String baseDir = ctx.queryParamAsClass("base-dir", String.class).getOrDefault(System.getProperty("user.dir"));
-        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), Path.of(baseDir)));
+        Optional<Path> baseDir = Optional.ofNullable(ctx.queryParam("base-dir")).map(Path::of);
+        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), baseDir));
     }
 
     private static Map<String, Object> error(String code, String message, List<String> problems) {

@@ -78,7 +78,7 @@ final class RestAuthentication {
 
     private static IssuedToken login(ClusterAuthenticator authenticator, Context ctx, String[] credentials) {
         try {
-            return authenticator.login(credentials[0], credentials[1]);
+            return authenticator.login(credentials[0], credentials[1], ctx.ip());
         } catch (SkeinException e) {
             throw refused(ctx, e.getMessage());
         }

@@ -6,8 +6,10 @@ import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.planning.Planner;
+import dev.skein.spec.DataRoots;
 import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.SpecLimits;
 import dev.skein.spec.SpecParser;
 import dev.skein.spec.StageSpec;
 import dev.skein.spi.ErrorCode;
@@ -19,24 +21,38 @@ import java.util.Optional;
 
 /** What the REST API offers: submit, list, describe and cancel pipelines. Thread-safe. */
 public final class PipelineService {
+    private static final int MAX_NAME_LENGTH = 128;
+
     private final ZkPlanStore plans;
     private final ZkWorkerRegistry workers;
     private final SqlBinder binder;
+    private final DataRoots dataRoots;
+    private final SpecLimits limits;
 
-    public PipelineService(ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder) {
+    /**
+     * @param dataRoots where every source and sink path of a submitted pipeline must lie
+     * @param limits how large a submitted pipeline may be
+     */
+    public PipelineService(
+            ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder, DataRoots dataRoots, SpecLimits limits) {
         this.plans = plans;
         this.workers = workers;
         this.binder = binder;
+        this.dataRoots = dataRoots;
+        this.limits = limits;
     }
 
     /**
      * Validates (YAML, then SQL bound against upstream schemas), plans and starts a pipeline.
      *
      * @param name the name the caller addressed; must match the spec's
+     * @param requestedBaseDir the directory the submitter wants relative paths resolved against;
+     *     honoured only inside a data root. Without it they resolve against the first data root.
      * @throws dev.skein.spec.InvalidSpecException with every problem found
      */
-    public synchronized PipelineView submit(String name, String file, String yaml, Path baseDir) {
-        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir);
+    public synchronized PipelineView submit(String name, String file, String yaml, Optional<Path> requestedBaseDir) {
+        Path baseDir = baseDirectory(requestedBaseDir);
+        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
         if (!spec.name().equals(name)) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     "pipeline name in the request '" + name + "' does not match name '" + spec.name() + "' in " + file);
@@ -48,6 +64,23 @@ public final class PipelineService {
         return view(plan);
     }
 
+    /**
+     * The base directory of a submission: the submitter's if it lies inside a data root, else the
+     * first root. A client names a directory, never chooses one outside the roots.
+     */
+    private Path baseDirectory(Optional<Path> requested) {
+        if (requested.isEmpty()) {
+            return dataRoots.first().orElseGet(() -> Path.of(System.getProperty("user.dir")));
+        }
+        Path normalized = requested.get().toAbsolutePath().normalize();
+        if (!dataRoots.contains(normalized)) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "base directory '" + normalized
+                    + "' is outside the coordinator's data directories (" + dataRoots.describe()
+                    + "); submit a file that lies inside one, or give no base directory");
+        }
+        return normalized;
+    }
+
     public List<PipelineView> list() {
         List<PipelineView> views = new ArrayList<>();
         for (PipelinePlan plan : plans.plans()) {
@@ -57,11 +90,13 @@ public final class PipelineService {
     }
 
     public PipelineView get(String name) {
+        checkName(name);
         return view(plans.plan(name).orElseThrow(() -> notFound(name)));
     }
 
     /** Cancels a running pipeline; a finished one is left as it is. */
     public synchronized PipelineView cancel(String name) {
+        checkName(name);
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         if (!plan.state().isTerminal()) {
             plan = plan.withState(PipelineState.CANCELLED, System.currentTimeMillis(), Optional.of("cancelled by user"));
@@ -75,6 +110,7 @@ public final class PipelineService {
      * flushes, sinks commit, as for a bounded pipeline.
      */
     public synchronized PipelineView finishIngest(String name) {
+        checkName(name);
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         if (!(spec.source() instanceof IngestSourceSpec)) {
@@ -93,6 +129,15 @@ public final class PipelineService {
         stageNames.add("source");
         spec.stages().stream().map(StageSpec::name).forEach(stageNames::add);
         return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+    }
+
+    /** Refuses what cannot be a pipeline name before it reaches ZooKeeper (a path of it). */
+    private static void checkName(String name) {
+        if (name.length() > MAX_NAME_LENGTH || !SpecParser.NAME_PATTERN.matcher(name).matches()) {
+            String shown = name.length() > 40 ? name.substring(0, 40) + "... (" + name.length() + " characters)" : name;
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "'" + shown + "' is not a pipeline name: names match "
+                    + SpecParser.NAME_PATTERN.pattern() + ", at most " + MAX_NAME_LENGTH + " characters");
+        }
     }
 
     private static SkeinException notFound(String name) {

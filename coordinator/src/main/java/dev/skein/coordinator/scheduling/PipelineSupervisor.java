@@ -57,9 +57,17 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
         return t;
     });
 
+    private final Retention retention;
+
     public PipelineSupervisor(ZkPlanStore plans, ZkWorkerRegistry workers) {
+        this(plans, workers, Retention.DEFAULT);
+    }
+
+    /** @param retention which finished pipelines each sweep removes from ZooKeeper */
+    public PipelineSupervisor(ZkPlanStore plans, ZkWorkerRegistry workers, Retention retention) {
         this.plans = plans;
         this.workers = workers;
+        this.retention = retention;
     }
 
     public void start() {
@@ -73,9 +81,20 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     }
 
     private void sweep() {
-        for (PipelinePlan plan : plans.plans()) {
+        List<PipelinePlan> all = plans.plans();
+        for (PipelinePlan plan : all) {
             if (!plan.state().isTerminal()) {
                 evaluate(plan.pipeline());
+            }
+        }
+        for (PipelinePlan expired : retention.expired(all, System.currentTimeMillis())) {
+            try {
+                plans.deletePipeline(expired.pipeline());
+                log.info("removed finished pipeline '{}' ({}), past the retention of {} pipelines for {}",
+                        expired.pipeline(), expired.state(), retention.keep(), retention.keepFor());
+            } catch (RuntimeException e) {
+                // the next sweep tries again; a plan kept longer does no harm
+                log.warn("cannot remove finished pipeline '{}' yet: {}", expired.pipeline(), e.getMessage());
             }
         }
     }

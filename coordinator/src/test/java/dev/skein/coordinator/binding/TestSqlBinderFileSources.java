@@ -2,14 +2,17 @@ package dev.skein.coordinator.binding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skein.spec.DataRoots;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecParser;
+import dev.skein.spi.plugin.TransformLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,7 @@ class TestSqlBinderFileSources {
 
     @BeforeEach
     void openBinder() {
-        binder = SqlBinder.open();
+        binder = SqlBinder.open(TransformLoader.classPathOnly(), DataRoots.of(List.of(directory)));
     }
 
     @AfterEach

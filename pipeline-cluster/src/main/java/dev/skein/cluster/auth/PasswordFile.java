@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +15,21 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The users who may log in, read from a file of {@code user:password} lines, where the password
- * is either written out or a {@link PasswordHash} ({@code user:$pbkdf2-sha256$...}). Blank lines
- * and lines starting with {@code #} are skipped. Written-out passwords are kept only as SHA-256
- * digests; every comparison takes the same time whether the user exists or not. Immutable and
+ * The users who may log in, read from a file of {@code user:$pbkdf2-sha256$...} lines ({@link
+ * PasswordHash}, written by {@code skein hash-password}). Blank lines and lines starting with
+ * {@code #} are skipped; a written-out password is refused, naming its line. Every check costs the
+ * same whether the user exists or not: an unknown user's password is checked against a dummy hash
+ * as dear as the dearest known one, and hashes are compared in constant time. Immutable and
  * thread-safe.
  */
 public final class PasswordFile {
-    private final Map<String, Credential> users;
-    private final Credential absentUser;
+    private final Map<String, PasswordHash> users;
+    private final PasswordHash absentUser;
 
-    private PasswordFile(Map<String, Credential> users) {
+    private PasswordFile(Map<String, PasswordHash> users) {
         this.users = Map.copyOf(users);
-        // An unknown user costs as much as the dearest known one, so timing does not tell who exists.
-        this.absentUser = users.values().stream()
-                .filter(credential -> credential.hash().isPresent())
-                .max((a, b) -> Integer.compare(a.hash().orElseThrow().iterations(), b.hash().orElseThrow().iterations()))
-                .map(credential -> Credential.hashed(PasswordHash.of("absent user", credential.hash().orElseThrow().iterations())))
-                .orElseGet(() -> Credential.plain("absent user"));
+        int dearest = users.values().stream().mapToInt(PasswordHash::iterations).max().orElseThrow();
+        this.absentUser = PasswordHash.of("absent user", dearest);
     }
 
     public static PasswordFile read(Path file) {
@@ -51,7 +46,7 @@ public final class PasswordFile {
      * Parses users-file lines; every problem is reported at once as {@code file:line: error: ...}.
      */
     public static PasswordFile parse(String fileName, List<String> lines) {
-        Map<String, Credential> users = new LinkedHashMap<>();
+        Map<String, PasswordHash> users = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
@@ -71,7 +66,13 @@ public final class PasswordFile {
                 continue;
             }
             try {
-                users.put(user, PasswordHash.parse(password).map(Credential::hashed).orElseGet(() -> Credential.plain(password)));
+                Optional<PasswordHash> hash = PasswordHash.parse(password);
+                if (hash.isEmpty()) {
+                    problems.add(where + "user '" + user + "' has a written-out password; store its hash instead,"
+                            + " the line 'skein hash-password " + user + "' prints");
+                    continue;
+                }
+                users.put(user, hash.get());
             } catch (SkeinException e) {
                 problems.add(where + "user '" + user + "': " + e.getMessage());
             }
@@ -89,9 +90,10 @@ public final class PasswordFile {
     public boolean authenticate(String user, String password) {
         requireNonNull(user, "user is null");
         requireNonNull(password, "password is null");
-        Credential credential = users.get(user);
-        boolean matches = (credential != null ? credential : absentUser).matches(password);
-        return credential != null && matches;
+        PasswordHash hash = users.get(user);
+        // the dummy is checked too, so an unknown user costs as much as a known one
+        boolean matches = (hash != null ? hash : absentUser).matches(password);
+        return hash != null && matches;
     }
 
     /** The user names, for messages; never the passwords. */
@@ -102,28 +104,5 @@ public final class PasswordFile {
     @Override
     public String toString() {
         return "PasswordFile" + users();
-    }
-
-    /** One user's password: a PBKDF2 hash, or the SHA-256 digest of a written-out password. */
-    private record Credential(Optional<PasswordHash> hash, byte[] digest) {
-        static Credential hashed(PasswordHash hash) {
-            return new Credential(Optional.of(hash), new byte[0]);
-        }
-
-        static Credential plain(String password) {
-            return new Credential(Optional.empty(), sha256(password));
-        }
-
-        boolean matches(String password) {
-            return hash.map(h -> h.matches(password)).orElseGet(() -> MessageDigest.isEqual(digest, sha256(password)));
-        }
-
-        private static byte[] sha256(String text) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new SkeinException(ErrorCode.INTERNAL, "SHA-256 is not available", e);
-            }
-        }
     }
 }

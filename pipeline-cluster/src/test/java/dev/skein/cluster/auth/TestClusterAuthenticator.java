@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class TestClusterAuthenticator {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
     private static final ClusterKey KEY = ClusterKey.fromSecret("the cluster secret, 16+ bytes");
-    private static final PasswordFile USERS = PasswordFile.parse("users", List.of("alice:wonderland"));
+    private static final PasswordFile USERS = PasswordFile.parse(
+            "users", List.of("alice:" + PasswordHash.of("wonderland", 1_000).encode()));
 
     private final ClusterAuthenticator authenticator = ClusterAuthenticator.of(
             AuthConfig.of(KEY, Optional.of(USERS)).withTokenTtl(Duration.ofMinutes(30)), Clock.fixed(NOW, ZoneOffset.UTC));
@@ -92,5 +93,53 @@ class TestClusterAuthenticator {
                 .isInstanceOfSatisfying(SkeinException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.UNAUTHENTICATED))
                 .hasMessage(message);
+    }
+
+    @Test
+    void failedLoginsAreLimitedPerUserEvenWithTheRightPasswordAfterwards() {
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        ClusterAuthenticator throttled = ClusterAuthenticator.of(AuthConfig.of(KEY, Optional.of(USERS)), ticking(now));
+        for (int i = 0; i < ClusterAuthenticator.MAX_FAILURES_PER_USER; i++) {
+            String address = "10.0.0." + i;
+            assertRefused(() -> throttled.login("alice", "guess", address), "wrong user name or password");
+        }
+
+        assertRefused(() -> throttled.login("alice", "wonderland", "10.0.0.99"), "too many failed logins; try again in 60 s");
+        now.set(NOW.plusSeconds(45));
+        assertRefused(() -> throttled.login("alice", "wonderland"), "too many failed logins; try again in 15 s");
+        now.set(NOW.plusSeconds(61));
+        assertThat(throttled.login("alice", "wonderland").claims().subject()).isEqualTo("alice");
+    }
+
+    @Test
+    void failedLoginsAreLimitedPerAddressOverEveryUserName() {
+        AtomicReference<Instant> now = new AtomicReference<>(NOW);
+        ClusterAuthenticator throttled = ClusterAuthenticator.of(AuthConfig.of(KEY, Optional.of(USERS)), ticking(now));
+        for (int i = 0; i < ClusterAuthenticator.MAX_FAILURES_PER_ADDRESS; i++) {
+            String user = "user" + i;
+            assertRefused(() -> throttled.login(user, "guess", "192.0.2.7"), "wrong user name or password");
+        }
+
+        assertRefused(() -> throttled.login("alice", "wonderland", "192.0.2.7"), "too many failed logins; try again in 60 s");
+        assertThat(throttled.login("alice", "wonderland", "192.0.2.8").claims().subject()).isEqualTo("alice");
+    }
+
+    private static Clock ticking(AtomicReference<Instant> now) {
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
     }
 }

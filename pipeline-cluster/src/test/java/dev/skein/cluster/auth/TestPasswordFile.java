@@ -13,11 +13,11 @@ class TestPasswordFile {
     private static final int ITERATIONS = 1_000;
 
     @Test
-    void writtenOutAndHashedPasswordsAuthenticate() {
+    void hashedPasswordsAuthenticate() {
         String hashed = PasswordHash.of("s3cret:with:colons", ITERATIONS).encode();
         PasswordFile users = PasswordFile.parse("users", List.of(
                 "# who may log in",
-                "alice:wonderland",
+                "alice:" + PasswordHash.of("wonderland", ITERATIONS).encode(),
                 "",
                 "  bob:" + hashed + "  "));
 
@@ -33,10 +33,11 @@ class TestPasswordFile {
 
     @Test
     void everyProblemIsReportedWithItsLine() {
+        String alice = "alice:" + PasswordHash.of("one", ITERATIONS).encode();
         assertThatThrownBy(() -> PasswordFile.parse("users.txt", List.of(
-                        "alice:one",
+                        alice,
                         "no-colon",
-                        "alice:two",
+                        alice,
                         ":nobody",
                         "carol:",
                         "dave:$pbkdf2-sha256$x$abc$def")))
@@ -49,6 +50,18 @@ class TestPasswordFile {
                         "users.txt:5: error: expected user:password",
                         "users.txt:6: error: user 'dave': malformed password hash;"
                                 + " expected $pbkdf2-sha256$<iterations>$<salt>$<hash>"));
+    }
+
+    @Test
+    void aWrittenOutPasswordIsRefusedNamingItsLine() {
+        assertThatThrownBy(() -> PasswordFile.parse("users.txt", List.of(
+                        "# admins",
+                        "root:" + PasswordHash.of("pw", ITERATIONS).encode(),
+                        "alice:wonderland")))
+                .isInstanceOfSatisfying(SkeinException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                .hasMessage("users.txt:3: error: user 'alice' has a written-out password; store its hash instead, the"
+                        + " line 'skein hash-password alice' prints");
     }
 
     @Test

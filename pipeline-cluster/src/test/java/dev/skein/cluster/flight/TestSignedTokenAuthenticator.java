@@ -8,6 +8,7 @@ import dev.skein.cluster.auth.BearerTokens;
 import dev.skein.cluster.auth.ClusterAuthenticator;
 import dev.skein.cluster.auth.ClusterKey;
 import dev.skein.cluster.auth.PasswordFile;
+import dev.skein.cluster.auth.PasswordHash;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class TestSignedTokenAuthenticator {
     @BeforeEach
     void startServers() throws Exception {
         allocator = new RootAllocator();
-        PasswordFile users = PasswordFile.parse("users", List.of("alice:wonderland"));
+        PasswordFile users = PasswordFile.parse("users", List.of("alice:" + PasswordHash.of("wonderland", 1_000).encode()));
         withUsers = serve(AuthConfig.of(KEY, Optional.of(users)));
         tokensOnly = serve(AuthConfig.of(KEY, Optional.empty()));
     }

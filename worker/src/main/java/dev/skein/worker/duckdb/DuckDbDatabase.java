@@ -2,6 +2,7 @@ package dev.skein.worker.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.spec.DataRoots;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.sql.DriverManager;
@@ -13,22 +14,33 @@ import org.duckdb.DuckDBConnection;
 
 /**
  * The worker's in-process DuckDB: one in-memory database, limited in threads and memory, from
- * which each task opens its own connection ({@link DuckDbSession}).
+ * which each task opens its own connection ({@link DuckDbSession}). Pipelines' SQL runs here, so
+ * the database is confined before any of it does (see {@link DuckDbConfinement}): files only
+ * inside the data roots, no extension installed or loaded, configuration locked.
  */
 public final class DuckDbDatabase implements AutoCloseable {
     private final DuckDBConnection root;
+    private final DataRoots dataRoots;
     private volatile boolean closed;
 
-    private DuckDbDatabase(DuckDBConnection root) {
+    private DuckDbDatabase(DuckDBConnection root, DataRoots dataRoots) {
         this.root = root;
+        this.dataRoots = dataRoots;
+    }
+
+    /** A database that reads and writes no file at all. */
+    public static DuckDbDatabase open(int threads, String memoryLimit) {
+        return open(threads, memoryLimit, DataRoots.none());
     }
 
     /**
      * @param threads DuckDB worker threads for the whole database
      * @param memoryLimit DuckDB memory limit, e.g. {@code 2GB}
+     * @param dataRoots the only directories pipelines' SQL, sources and sinks may touch
      */
-    public static DuckDbDatabase open(int threads, String memoryLimit) {
+    public static DuckDbDatabase open(int threads, String memoryLimit, DataRoots dataRoots) {
         requireNonNull(memoryLimit, "memoryLimit is null");
+        requireNonNull(dataRoots, "dataRoots is null");
         Properties properties = new Properties();
         // Without this DuckDB materializes a whole result before handing out the first batch.
         properties.setProperty("jdbc_stream_results", "true");
@@ -40,10 +52,16 @@ public final class DuckDbDatabase implements AutoCloseable {
                 statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
                 statement.execute("SET preserve_insertion_order = true");
             }
-            return new DuckDbDatabase(connection);
+            DuckDbConfinement.apply(connection, dataRoots);
+            return new DuckDbDatabase(connection, dataRoots);
         } catch (SQLException e) {
             throw new SkeinException(ErrorCode.INTERNAL, "cannot open DuckDB: " + e.getMessage(), e);
         }
+    }
+
+    /** Where sources and sinks may read and write. */
+    public DataRoots dataRoots() {
+        return dataRoots;
     }
 
     /** A new connection for one task; the caller closes it. Buffers come from {@code allocator}. */

@@ -1,5 +1,6 @@
 package dev.skein.worker.duckdb;
 
+import dev.skein.spec.DataRoots;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.nio.file.Path;
@@ -45,9 +46,8 @@ public final class TableStore implements AutoCloseable {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET threads = " + threads);
                 statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
-                statement.execute("SET enable_external_access = false");
-                statement.execute("SET lock_configuration = true");
             }
+            DuckDbConfinement.apply(connection, DataRoots.none());
             return new TableStore(connection);
         } catch (SQLException e) {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot open the table database " + url + ": " + e.getMessage(), e);

@@ -14,10 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
+import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
@@ -26,6 +28,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
  * The worker as a plain DuckDB Flight server over its tables: {@code DoPut(PATH [table])}
@@ -38,6 +41,8 @@ final class TableService {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int MAX_QUERY_HANDLES = 1_000;
     private static final int BATCH_ROWS = 65_536;
+    /** Arrow buffer bytes one DoPut may append. */
+    static final long MAX_PUT_BYTES = 1L << 30;
 
     private final TableStore store;
     private final BufferAllocator allocator;
@@ -109,10 +114,30 @@ final class TableService {
         return store.tableNames();
     }
 
+    /**
+     * @param ticket as decoded from the client's bytes; null when they held no JSON object (an
+     *     empty ticket)
+     */
     void stream(TableTicket ticket, ServerStreamListener listener) throws Exception {
+        if (ticket == null || ticket.kind() == null) {
+            // INVALID_ARGUMENT once that code exists (the error-codes work adds it)
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "the ticket is empty or names no kind; expected"
+                    + " {\"version\":1,\"kind\":\"table\",\"table\":\"NAME\"} from GetFlightInfo, or a tap ticket");
+        }
         String sql;
         if ("table".equals(ticket.kind())) {
-            sql = "SELECT * FROM " + TableStore.quoted(ticket.table());
+            if (ticket.table() == null) {
+                throw new SkeinException(ErrorCode.INVALID_SPEC, "the table ticket names no table");
+            }
+            String quoted = TableStore.quoted(ticket.table());
+            if (!store.tableNames().contains(ticket.table())) {
+                throw new SkeinException(ErrorCode.NOT_FOUND, "no table '" + ticket.table() + "' on worker '"
+                        + workerId + "'");
+            }
+            sql = "SELECT * FROM " + quoted;
+        } else if (!"query".equals(ticket.kind())) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "unknown ticket kind '" + ticket.kind()
+                    + "'; expected 'table', 'query' or 'tap'");
         } else {
             sql = queries.remove(String.valueOf(ticket.id()));
             if (sql == null) {
@@ -145,16 +170,26 @@ final class TableService {
         }
     }
 
-    /** Appends a client's stream to a table (created from the stream's schema if absent). */
+    /**
+     * Appends a client's stream to a table (created from the stream's schema if absent), all of it
+     * or nothing. Every batch is validated against its body before DuckDB sees it (an IPC header
+     * may claim millions of rows over a 16-byte body), and the call may carry at most {@value
+     * #MAX_PUT_BYTES} bytes of Arrow buffers: a malformed or oversized stream is refused with a
+     * message, rolled back, and leaves no Arrow memory behind (the stream owns the batch).
+     */
     long append(String table, FlightStream stream) throws Exception {
-        store.ensureTable(table, stream.getSchema(), allocator);
+        TableStore.quoted(table);
+        Schema schema = received(stream::getSchema, table, 0);
+        store.ensureTable(table, schema, allocator);
         return store.append(table, () -> new Iterator<>() {
             private Boolean ready;
+            private int batches;
+            private long bytes;
 
             @Override
             public boolean hasNext() {
                 if (ready == null) {
-                    ready = stream.next();
+                    ready = received(stream::next, table, batches + 1);
                 }
                 return ready;
             }
@@ -165,9 +200,35 @@ final class TableService {
                     throw new NoSuchElementException();
                 }
                 ready = null;
-                return stream.getRoot();
+                batches++;
+                VectorSchemaRoot batch = stream.getRoot();
+                try {
+                    ValueVectorUtility.validateFull(batch);
+                } catch (RuntimeException e) {
+                    throw new SkeinException(ErrorCode.INVALID_SPEC, "batch " + batches + " of the DoPut into '" + table
+                            + "' is malformed (" + batch.getRowCount() + " rows claimed): " + e.getMessage(), e);
+                }
+                bytes += batch.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
+                if (bytes > MAX_PUT_BYTES) {
+                    throw new SkeinException(ErrorCode.INVALID_SPEC, "the DoPut into '" + table + "' carries more than "
+                            + MAX_PUT_BYTES + " bytes (" + bytes + " after " + batches + " batches); split it"
+                            + " into several DoPuts, each appended in its own transaction");
+                }
+                return batch;
             }
         }, allocator);
+    }
+
+    /** What the stream decodes, or a clear refusal when the client sent no valid Arrow IPC. */
+    private static <T> T received(Callable<T> read, String table, int batch) {
+        try {
+            return read.call();
+        } catch (SkeinException | FlightRuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "the DoPut into '" + table + "' is not valid Arrow IPC"
+                    + (batch > 0 ? " at batch " + batch : "") + ": " + e.getMessage(), e);
+        }
     }
 
     private Schema schemaOf(String sql) {

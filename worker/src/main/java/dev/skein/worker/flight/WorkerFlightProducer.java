@@ -164,11 +164,17 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     }
 
     private static JsonNode ticketJson(byte[] bytes) {
+        JsonNode json;
         try {
-            return MAPPER.readTree(bytes);
+            json = bytes == null || bytes.length == 0 ? null : MAPPER.readTree(bytes);
         } catch (java.io.IOException e) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ticket: " + e.getMessage(), e);
         }
+        if (json == null || !json.isObject()) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
+                    "not a Skein ticket: expected a JSON object, got " + (json == null ? "nothing" : json.getNodeType()));
+        }
+        return json;
     }
 
     /** The schema of a task's output, for a tap ticket given as the descriptor's command. */

@@ -1,14 +1,18 @@
 package dev.skein.worker.sink;
 
+import dev.skein.spec.DataRoots;
+import dev.skein.spi.ErrorCode;
+import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -16,21 +20,30 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * Writes {@code part-<task>.<ext>} into a directory through DuckDB ({@code COPY ... TO}). Rows
  * collect in a DuckDB table (which spills to disk past the memory limit) and are written to a
- * staging directory beside the target at {@link #finish}; {@link #commit()} renames the file into
- * the target directory, atomically per file.
+ * hidden staging directory inside the target at {@link #finish}; {@link #commit()} renames the
+ * file into the target directory, atomically per file.
+ *
+ * <p>The target must lie inside the worker's data roots. A commit removes only files this pipeline
+ * wrote: task 0 keeps a manifest ({@value #MANIFEST}: pipeline name, extension, parallelism) and
+ * removes the parts beyond the new parallelism only when the previous manifest names the same
+ * pipeline and extension; never any other file.
  */
 final class FileSink implements Sink {
-    private static final Pattern PART = Pattern.compile("part-(\\d+)\\.(parquet|csv)");
+    static final String MANIFEST = ".skein-parts";
 
     private final DuckDbSession session;
     private final BufferAllocator allocator;
     private final Path target;
     private final Path stagedFile;
+    private final String pipeline;
+    private final String extension;
     private final String copyOptions;
     private final int index;
     private final int parallelism;
     private boolean tableCreated;
     private boolean committed;
+    /** The outermost directory {@link #finish} created, removed again on abort if still empty. */
+    private Optional<Path> createdDirectory = Optional.empty();
 
     FileSink(
             DuckDbSession session,
@@ -38,17 +51,32 @@ final class FileSink implements Sink {
             Path target,
             String extension,
             String copyOptions,
+            String pipeline,
             long epoch,
             int index,
             int parallelism) {
         this.session = session;
         this.allocator = allocator;
         this.target = target;
+        this.pipeline = pipeline;
+        this.extension = extension;
         this.copyOptions = copyOptions;
         this.index = index;
         this.parallelism = parallelism;
-        Path staging = target.resolveSibling("." + target.getFileName() + ".staging-" + epoch);
-        this.stagedFile = staging.resolve("part-" + index + "." + extension);
+        this.stagedFile = target.resolve(".staging-" + epoch).resolve("part-" + index + "." + extension);
+    }
+
+    /**
+     * The sink's target directory, absolute and normalized, refused unless it lies inside {@code
+     * roots}: the coordinator checked it on submit, this is the second line.
+     */
+    static Path checkedTarget(DataRoots roots, String path) {
+        Path target = Path.of(path).toAbsolutePath().normalize();
+        if (!roots.contains(target)) {
+            throw new SkeinException(ErrorCode.INVALID_SPEC, "sink path '" + target
+                    + "' is outside this worker's data directories (" + roots.describe() + ")");
+        }
+        return target;
     }
 
     @Override
@@ -67,6 +95,11 @@ final class FileSink implements Sink {
                 write(empty);
             }
         }
+        Path created = stagedFile.getParent();
+        while (created.getParent() != null && !Files.exists(created.getParent())) {
+            created = created.getParent();
+        }
+        createdDirectory = Files.exists(created) ? Optional.empty() : Optional.of(created);
         Files.createDirectories(stagedFile.getParent());
         session.execute("COPY skein_sink TO '" + stagedFile.toString().replace("'", "''") + "' " + copyOptions);
         session.execute("DROP TABLE skein_sink");
@@ -74,12 +107,11 @@ final class FileSink implements Sink {
 
     @Override
     public void commit() throws IOException {
-        Files.createDirectories(target);
         Files.move(stagedFile, target.resolve(stagedFile.getFileName()), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         committed = true;
         if (index == 0) {
-            removePartsOfEarlierWiderRuns();
+            removeOwnPartsOfAnEarlierWiderRun();
         }
         try {
             Files.deleteIfExists(stagedFile.getParent());
@@ -88,15 +120,22 @@ final class FileSink implements Sink {
         }
     }
 
-    private void removePartsOfEarlierWiderRuns() throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(target, "part-*")) {
-            for (Path file : files) {
-                Matcher matcher = PART.matcher(file.getFileName().toString());
-                if (matcher.matches() && Integer.parseInt(matcher.group(1)) >= parallelism) {
-                    Files.deleteIfExists(file);
-                }
+    /** Parts {@code parallelism..n-1} of this pipeline's last run here, if its manifest says it wrote them. */
+    private void removeOwnPartsOfAnEarlierWiderRun() throws IOException {
+        Path manifest = target.resolve(MANIFEST);
+        List<String> previous;
+        try {
+            previous = Files.readAllLines(manifest, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            previous = List.of();
+        }
+        if (previous.size() == 3 && previous.get(0).equals(pipeline) && previous.get(1).equals(extension)
+                && previous.get(2).matches("[0-9]{1,9}")) {
+            for (int part = parallelism; part < Integer.parseInt(previous.get(2)); part++) {
+                Files.deleteIfExists(target.resolve("part-" + part + "." + extension));
             }
         }
+        Files.write(manifest, List.of(pipeline, extension, Integer.toString(parallelism)), StandardCharsets.UTF_8);
     }
 
     @Override
@@ -106,7 +145,17 @@ final class FileSink implements Sink {
         }
         try {
             Files.deleteIfExists(stagedFile);
-            Files.deleteIfExists(stagedFile.getParent());
+            if (createdDirectory.isPresent()) {
+                for (Path directory = stagedFile.getParent();
+                        directory.startsWith(createdDirectory.get());
+                        directory = directory.getParent()) {
+                    Files.deleteIfExists(directory);
+                }
+            } else {
+                Files.deleteIfExists(stagedFile.getParent());
+            }
+        } catch (DirectoryNotEmptyException e) {
+            // Another task of this sink still has its part there; it removes the directory.
         } catch (IOException e) {
             // Best effort: a leftover staging directory is hidden and replaced by the next run.
         }

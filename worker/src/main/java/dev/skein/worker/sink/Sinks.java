@@ -24,13 +24,16 @@ public final class Sinks {
             int parallelism) {
         long epoch = task.epoch();
         int index = task.index();
+        // the target is checked before a session is opened, so a refused path leaks none
         if (spec instanceof ParquetSinkSpec parquet) {
-            return new FileSink(database.openSession(allocator), allocator, Path.of(parquet.path()), "parquet",
-                    "(FORMAT parquet)", epoch, index, parallelism);
+            Path target = FileSink.checkedTarget(database.dataRoots(), parquet.path());
+            return new FileSink(database.openSession(allocator), allocator, target, "parquet", "(FORMAT parquet)",
+                    task.pipeline(), epoch, index, parallelism);
         }
         if (spec instanceof CsvSinkSpec csv) {
-            return new FileSink(database.openSession(allocator), allocator, Path.of(csv.path()), "csv",
-                    "(FORMAT csv, HEADER true)", epoch, index, parallelism);
+            Path target = FileSink.checkedTarget(database.dataRoots(), csv.path());
+            return new FileSink(database.openSession(allocator), allocator, target, "csv", "(FORMAT csv, HEADER true)",
+                    task.pipeline(), epoch, index, parallelism);
         }
         if (spec instanceof DuckDbSinkSpec duckdb) {
             return new TableSink(tables.openSession(allocator), allocator, duckdb.table(), task);

@@ -6,6 +6,7 @@ import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.TaskState;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.SpecLimits;
 import dev.skein.spec.SpecParser;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -114,7 +115,10 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
         if (mine.isEmpty()) {
             return;
         }
-        PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
+        // The worker checks every path against its own data roots again; the coordinator's limits
+        // (parallelism, stages) were applied at submit and are not second-guessed here.
+        PipelineSpec spec = SpecParser.parse(
+                plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()), database.dataRoots(), SpecLimits.NONE);
         for (TaskPlacement placement : mine) {
             TaskWiring wiring = TaskWiring.of(plan, spec, placement);
             CompletableFuture<Task> slot = slot(wiring.key());

@@ -1,0 +1,96 @@
+package dev.skein.worker.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.skein.spec.DataRoots;
+import dev.skein.spi.SkeinException;
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker's file sinks write only inside its data roots, and commits remove only their own files. */
+class TestDataRoots {
+    private static final Schema SCHEMA = new Schema(List.of(Field.nullable("id", new ArrowType.Int(64, true))));
+
+    @TempDir
+    Path base;
+
+    private Path root;
+    private BufferAllocator allocator;
+    private DuckDbDatabase database;
+
+    @BeforeEach
+    void open() throws Exception {
+        root = Files.createDirectory(base.resolve("data"));
+        allocator = new RootAllocator();
+        database = DuckDbDatabase.open(1, "256MB", DataRoots.of(List.of(root)));
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+        assertThat(allocator.getAllocatedMemory()).isZero();
+        allocator.close();
+    }
+
+    @Test
+    void refusesSinkPathsOutsideTheRootsBeforeWritingAnything() {
+        for (String path : List.of(root + "/../victim", base.resolve("victim").toString(), "/etc/skein")) {
+            String normalized = Path.of(path).normalize().toString();
+            assertThatThrownBy(() -> FileSink.checkedTarget(database.dataRoots(), path))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("sink path '" + normalized + "' is outside this worker's data directories (" + root + ")");
+        }
+        assertThat(base.resolve("victim")).doesNotExist();
+    }
+
+    @Test
+    void aCommitLeavesPartsItDidNotWrite() throws Exception {
+        Path shared = Files.createDirectory(root.resolve("shared"));
+        Path victim = Files.writeString(shared.resolve("part-7.csv"), "id\n42\n");
+
+        runSink("attacker", shared, 1, 1);
+
+        assertThat(victim).hasContent("id\n42");
+        assertThat(shared.resolve("part-0.csv")).exists();
+        assertThat(shared.resolve(".staging-1")).doesNotExist();
+    }
+
+    @Test
+    void aCommitRemovesThePartsOfItsOwnEarlierWiderRun() throws Exception {
+        Path out = root.resolve("out");
+        runSink("p", out, 1, 3);
+        runSink("p", out, 1, 3);
+        runSink("p", out, 1, 3);
+        assertThat(Files.list(out).map(path -> path.getFileName().toString()).sorted().toList())
+                .containsExactly(".skein-parts", "part-0.csv", "part-1.csv", "part-2.csv");
+
+        runSink("p", out, 2, 1);
+
+        assertThat(Files.list(out).map(path -> path.getFileName().toString()).sorted().toList())
+                .containsExactly(".skein-parts", "part-0.csv");
+    }
+
+    /** Runs task {@code index} of a sink with {@code parallelism} tasks: no rows, finish, commit. */
+    private void runSink(String pipeline, Path target, long epoch, int parallelism) throws Exception {
+        for (int index = 0; index < parallelism; index++) {
+            try (FileSink sink = new FileSink(database.openSession(allocator), allocator,
+                    FileSink.checkedTarget(database.dataRoots(), target.toString()), "csv", "(FORMAT csv, HEADER true)",
+                    pipeline, epoch, index, parallelism)) {
+                sink.finish(SCHEMA);
+                sink.commit();
+            }
+        }
+    }
+}
