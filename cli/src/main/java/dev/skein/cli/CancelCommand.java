@@ -7,7 +7,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cancel", description = "Cancel a running pipeline; its staged output is dropped.")
+@Command(mixinStandardHelpOptions = true, name = "cancel", description = "Cancel a running pipeline; its staged output is dropped.")
 final class CancelCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "pipeline name")
     String name;

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "coordinator", description = "Run a coordinator (REST API, planning, supervision).")
+@Command(mixinStandardHelpOptions = true, name = "coordinator", description = "Run a coordinator (REST API, planning, supervision).")
 final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
     String zookeeper;

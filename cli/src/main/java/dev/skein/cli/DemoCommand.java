@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "demo", description = "Run examples/pipelines/w1.yaml (20M rows) on a local cluster of 3 worker processes.")
+@Command(mixinStandardHelpOptions = true, name = "demo", description = "Run examples/pipelines/w1.yaml (20M rows) on a local cluster of 3 worker processes.")
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     LocalClusterOptions cluster;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** Prints a users-file line with the password hashed, so the file holds no password. */
-@Command(name = "hash-password", description = "Print a users-file line 'USER:$pbkdf2-sha256$...' for --users-file;"
+@Command(mixinStandardHelpOptions = true, name = "hash-password", description = "Print a users-file line 'USER:$pbkdf2-sha256$...' for --users-file;"
         + " the password is read from the terminal, or from the first line of standard input.")
 final class HashPasswordCommand implements Callable<Integer> {
     @Parameters(paramLabel = "USER", description = "the user name (no ':')")

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             PingCommand.class,
             HashPasswordCommand.class,
+            CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

@@ -34,7 +34,7 @@ import picocli.CommandLine.TypeConversionException;
  * Asks one node whether it serves: a worker through Flight {@code DoAction("ping")}, a coordinator
  * through {@code GET /ping}. Exit 0 on "pong", 1 otherwise; container health checks run it.
  */
-@Command(name = "ping", description = "Check that a worker (Flight) or a coordinator (HTTP) answers; exit 0 on pong.")
+@Command(mixinStandardHelpOptions = true, name = "ping", description = "Check that a worker (Flight) or a coordinator (HTTP) answers; exit 0 on pong.")
 final class PingCommand implements Callable<Integer> {
     private static final String PONG = "pong";
 

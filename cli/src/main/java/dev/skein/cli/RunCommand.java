@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "run", description = "Run a pipeline file on a local cluster (embedded ZooKeeper, coordinator, worker processes).")
+@Command(mixinStandardHelpOptions = true, name = "run", description = "Run a pipeline file on a local cluster (embedded ZooKeeper, coordinator, worker processes).")
 final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "status", description = "Show all pipelines, or one in detail.")
+@Command(mixinStandardHelpOptions = true, name = "status", description = "Show all pipelines, or one in detail.")
 final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "pipeline name")
     String name;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "submit", description = "Submit a pipeline file to a coordinator.")
+@Command(mixinStandardHelpOptions = true, name = "submit", description = "Submit a pipeline file to a coordinator.")
 final class SubmitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;

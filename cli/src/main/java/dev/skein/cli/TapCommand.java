@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "tap", description = "Print a running stage's output, from now on, read from all its tasks in parallel.")
+@Command(mixinStandardHelpOptions = true, name = "tap", description = "Print a running stage's output, from now on, read from all its tasks in parallel.")
 final class TapCommand implements Callable<Integer> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

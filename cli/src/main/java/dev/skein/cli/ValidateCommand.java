@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "validate", description = "Check a pipeline file offline: SQL bound against upstream schemas, Java stages' classes loaded and asked for their output schemas.")
+@Command(mixinStandardHelpOptions = true, name = "validate", description = "Check a pipeline file offline: SQL bound against upstream schemas, Java stages' classes loaded and asked for their output schemas.")
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;

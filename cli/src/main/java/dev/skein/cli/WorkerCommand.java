@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "worker", description = "Run a worker (Flight server with an in-process DuckDB).")
+@Command(mixinStandardHelpOptions = true, name = "worker", description = "Run a worker (Flight server with an in-process DuckDB).")
 final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
     String zookeeper;

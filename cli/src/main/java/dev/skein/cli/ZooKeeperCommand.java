@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "zookeeper", description = "Run an embedded ZooKeeper server (for clusters without one).")
+@Command(mixinStandardHelpOptions = true, name = "zookeeper", description = "Run an embedded ZooKeeper server (for clusters without one).")
 final class ZooKeeperCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "2181", description = "client port (default ${DEFAULT-VALUE})")
     int port;

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class TestZkPlanStore {
     private static PipelinePlan plan(String name, long epoch, PipelineState state) {
         return new PipelinePlan(name, epoch, state, "p.yaml", "name: " + name, "/tmp",
-                List.of(new TaskPlacement(0, 0, "w1", "127.0.0.1", 8815, List.of(), Optional.empty())), 1_000, 0, Optional.empty());
+                List.of(new TaskPlacement(0, 0, "w1", "127.0.0.1", 8815, List.of(), Optional.empty())), 1_000, 0,
+                Optional.empty(), List.of(PipelineAttempt.started(epoch, 1_000)), "token-" + epoch);
     }
 
     private static TaskStatus status(long epoch, TaskState state) {

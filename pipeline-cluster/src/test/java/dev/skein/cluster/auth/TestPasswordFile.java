@@ -59,7 +59,7 @@ class TestPasswordFile {
                         "root:" + PasswordHash.of("pw", ITERATIONS).encode(),
                         "alice:wonderland")))
                 .isInstanceOfSatisfying(SkeinException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SPEC))
+                        e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_CONFIG))
                 .hasMessage("users.txt:3: error: user 'alice' has a written-out password; store its hash instead, the"
                         + " line 'skein hash-password alice' prints");
     }
