@@ -1,8 +1,9 @@
 package dev.skein.examples;
 
-import static dev.skein.examples.TestingExamples.assertParquetEquals;
-import static dev.skein.examples.TestingExamples.duckDbRows;
-import static dev.skein.examples.TestingExamples.stageRowsOut;
+import dev.skein.testing.TestingPipelines;
+import static dev.skein.testing.TestingPipelines.assertParquetEquals;
+import static dev.skein.testing.TestingPipelines.duckDbRows;
+import static dev.skein.testing.TestingPipelines.stageRowsOut;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -99,20 +100,20 @@ class TestExamplePipelines {
     void processedAddsAColumnToEveryBatchLikeTheLetsqlExchanger() throws Exception {
         Path file = TestingExamples.copy("processed.yaml", dir);
 
-        JsonNode view = TestingExamples.run(cluster, file);
+        JsonNode view = TestingPipelines.run(cluster, file);
 
         assertThat(view.path("state").asText()).as("failure: %s", view.path("failure")).isEqualTo("SUCCEEDED");
         assertThat(stageRowsOut(view)).containsExactly(1_000_000L, 1_000_000L);
         assertParquetEquals(dir.resolve("out/processed"),
                 "SELECT *, true AS processed FROM (" + TestingExamples.sourceSql(file) + ")");
-        TestingExamples.assertNoArrowMemoryHeld(cluster);
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 
     @Test
     void topKKeepsTheLargestOrdersOfEveryCustomer() throws Exception {
         Path file = TestingExamples.copy("top-k.yaml", dir);
 
-        JsonNode view = TestingExamples.run(cluster, file);
+        JsonNode view = TestingPipelines.run(cluster, file);
 
         assertThat(view.path("state").asText()).as("failure: %s", view.path("failure")).isEqualTo("SUCCEEDED");
         assertThat(stageRowsOut(view)).containsExactly(2_000_000L, 3_000L);
@@ -120,14 +121,14 @@ class TestExamplePipelines {
                 SELECT * FROM (%s)
                 QUALIFY row_number() OVER (PARTITION BY customer ORDER BY amount DESC) <= 3"""
                 .formatted(TestingExamples.sourceSql(file)));
-        TestingExamples.assertNoArrowMemoryHeld(cluster);
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 
     @Test
     void mixedChainsSqlAndJavaStages() throws Exception {
         Path file = TestingExamples.copy("mixed.yaml", dir);
 
-        JsonNode view = TestingExamples.run(cluster, file);
+        JsonNode view = TestingPipelines.run(cluster, file);
 
         assertThat(view.path("state").asText()).as("failure: %s", view.path("failure")).isEqualTo("SUCCEEDED");
         String expected = """
@@ -144,7 +145,7 @@ class TestExamplePipelines {
                 .isEqualTo(duckDbRows(expected));
         assertThat(stageRowsOut(view)).last().isEqualTo(500L);
         assertThat(view.path("result").path("rows").get(0).get(0).asText()).isEqualTo("customer-0");
-        TestingExamples.assertNoArrowMemoryHeld(cluster);
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 
     @Test
@@ -163,11 +164,11 @@ class TestExamplePipelines {
                     path: out/plugin
                 """.formatted(PLUGIN_CLASS));
 
-        JsonNode view = TestingExamples.run(cluster, file);
+        JsonNode view = TestingPipelines.run(cluster, file);
 
         assertThat(view.path("state").asText()).as("failure: %s", view.path("failure")).isEqualTo("SUCCEEDED");
         assertParquetEquals(dir.resolve("out/plugin"), "SELECT i AS id, -i AS minus_id FROM range(300000) t(i)");
-        TestingExamples.assertNoArrowMemoryHeld(cluster);
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 
     @Test
@@ -190,16 +191,16 @@ class TestExamplePipelines {
                     path: out/explode
                 """);
 
-        JsonNode view = TestingExamples.run(cluster, file);
+        JsonNode view = TestingPipelines.run(cluster, file);
 
         assertThat(view.path("state").asText()).isEqualTo("FAILED");
         assertThat(view.path("failure").asText()).isEqualTo("stage 'boom' task 0 failed:"
                 + " dev.skein.examples.TestingFaultyTransforms$Explodes.apply threw IllegalStateException: more than"
                 + " 250000 rows");
         assertThat(dir.resolve("out")).doesNotExist();
-        TestingExamples.assertNoArrowMemoryHeld(cluster);
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
 
-        JsonNode after = TestingExamples.run(cluster, write("after.yaml", """
+        JsonNode after = TestingPipelines.run(cluster, write("after.yaml", """
                 name: after-boom
                 source:
                   type: generate

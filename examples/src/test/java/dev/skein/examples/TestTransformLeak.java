@@ -1,5 +1,6 @@
 package dev.skein.examples;
 
+import dev.skein.testing.TestingPipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +22,7 @@ class TestTransformLeak {
     @Test
     void aLeakIsReportedWithTheStageWhenItsTaskClosesOrWhenThePipelineIsChecked() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(1, "256m", 1)) {
-            JsonNode view = TestingExamples.run(cluster, write("leak.yaml", "leak", "Leaks"));
+            JsonNode view = TestingPipelines.run(cluster, write("leak.yaml", "leak", "Leaks"));
 
             String leak = "dev.skein.examples.TestingFaultyTransforms$Leaks leaked 4096 bytes of Arrow memory: its"
                     + " allocator still held them after close()";

@@ -1,6 +1,7 @@
 package dev.skein.tests;
 
-import static dev.skein.tests.TestingPipelines.duckDbRows;
+import dev.skein.testing.TestingPipelines;
+import static dev.skein.testing.TestingPipelines.duckDbRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

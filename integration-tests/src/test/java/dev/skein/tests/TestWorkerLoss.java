@@ -1,5 +1,6 @@
 package dev.skein.tests;
 
+import dev.skein.testing.TestingPipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -120,14 +120,13 @@ final class TableService {
      */
     void stream(TableTicket ticket, ServerStreamListener listener) throws Exception {
         if (ticket == null || ticket.kind() == null) {
-            // INVALID_ARGUMENT once that code exists (the error-codes work adds it)
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "the ticket is empty or names no kind; expected"
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the ticket is empty or names no kind; expected"
                     + " {\"version\":1,\"kind\":\"table\",\"table\":\"NAME\"} from GetFlightInfo, or a tap ticket");
         }
         String sql;
         if ("table".equals(ticket.kind())) {
             if (ticket.table() == null) {
-                throw new SkeinException(ErrorCode.INVALID_SPEC, "the table ticket names no table");
+                throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the table ticket names no table");
             }
             String quoted = TableStore.quoted(ticket.table());
             if (!store.tableNames().contains(ticket.table())) {
@@ -136,7 +135,7 @@ final class TableService {
             }
             sql = "SELECT * FROM " + quoted;
         } else if (!"query".equals(ticket.kind())) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "unknown ticket kind '" + ticket.kind()
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "unknown ticket kind '" + ticket.kind()
                     + "'; expected 'table', 'query' or 'tap'");
         } else {
             sql = queries.remove(String.valueOf(ticket.id()));
@@ -205,12 +204,12 @@ final class TableService {
                 try {
                     ValueVectorUtility.validateFull(batch);
                 } catch (RuntimeException e) {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC, "batch " + batches + " of the DoPut into '" + table
+                    throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "batch " + batches + " of the DoPut into '" + table
                             + "' is malformed (" + batch.getRowCount() + " rows claimed): " + e.getMessage(), e);
                 }
                 bytes += batch.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
                 if (bytes > MAX_PUT_BYTES) {
-                    throw new SkeinException(ErrorCode.INVALID_SPEC, "the DoPut into '" + table + "' carries more than "
+                    throw new SkeinException(ErrorCode.RESOURCES_EXHAUSTED, "the DoPut into '" + table + "' carries more than "
                             + MAX_PUT_BYTES + " bytes (" + bytes + " after " + batches + " batches); split it"
                             + " into several DoPuts, each appended in its own transaction");
                 }
@@ -226,7 +225,7 @@ final class TableService {
         } catch (SkeinException | FlightRuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.INVALID_SPEC, "the DoPut into '" + table + "' is not valid Arrow IPC"
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the DoPut into '" + table + "' is not valid Arrow IPC"
                     + (batch > 0 ? " at batch " + batch : "") + ": " + e.getMessage(), e);
         }
     }

@@ -171,8 +171,8 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ticket: " + e.getMessage(), e);
         }
         if (json == null || !json.isObject()) {
-            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
-                    "not a Skein ticket: expected a JSON object, got " + (json == null ? "nothing" : json.getNodeType()));
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the ticket is empty or names no kind; expected"
+                    + " {\"version\":1,\"kind\":\"table\",\"table\":\"NAME\"} from GetFlightInfo, or a tap ticket");
         }
         return json;
     }

@@ -1,4 +1,4 @@
-package dev.skein.tests;
+package dev.skein.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.LocalCluster;
+import dev.skein.spec.SpecParser;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,33 +26,37 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Test fixture: submit pipeline files to a local cluster, wait for them, look at the results. */
-final class TestingPipelines {
+/**
+ * Test fixtures for whole pipelines, shared by every module that runs them: submit pipeline files to
+ * a local cluster, wait for them, compare their output with DuckDB computing the same directly,
+ * and check that workers hold no Arrow memory afterwards.
+ */
+public final class TestingPipelines {
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private TestingPipelines() {}
 
-    static Path write(Path dir, String fileName, String yaml) throws Exception {
+    public static Path write(Path dir, String fileName, String yaml) throws Exception {
         Path file = dir.resolve(fileName);
         Files.writeString(file, yaml);
         return file;
     }
 
-    static CoordinatorClient.ApiResponse submit(LocalCluster cluster, Path file) throws Exception {
+    public static CoordinatorClient.ApiResponse submit(LocalCluster cluster, Path file) throws Exception {
         String yaml = Files.readString(file);
-        String name = yaml.lines().filter(line -> line.startsWith("name: ")).findFirst().orElseThrow().substring(6).trim();
+        String name = SpecParser.parse(file).name();
         return new CoordinatorClient(cluster.coordinatorUrl()).submit(file, name, yaml);
     }
 
     /** Submits and waits for a terminal state; returns the final view. */
-    static JsonNode run(LocalCluster cluster, Path file) throws Exception {
+    public static JsonNode run(LocalCluster cluster, Path file) throws Exception {
         CoordinatorClient.ApiResponse submitted = submit(cluster, file);
         assertThat(submitted.status()).as("submit answered %s", submitted.body()).isEqualTo(201);
         return awaitEnd(cluster, submitted.body().path("name").asText());
     }
 
-    static JsonNode awaitEnd(LocalCluster cluster, String name) {
+    public static JsonNode awaitEnd(LocalCluster cluster, String name) {
         CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
         JsonNode[] last = new JsonNode[1];
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -62,7 +67,7 @@ final class TestingPipelines {
     }
 
     /** Runs a DuckDB statement without a result (COPY, for instance). */
-    static void duckDbExecute(String sql) throws Exception {
+    public static void duckDbExecute(String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
@@ -70,7 +75,7 @@ final class TestingPipelines {
     }
 
     /** Rows of a DuckDB query as text, in order. */
-    static List<List<String>> duckDbRows(String sql) throws Exception {
+    public static List<List<String>> duckDbRows(String sql) throws Exception {
         try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
@@ -91,7 +96,7 @@ final class TestingPipelines {
      * Waits until every worker reports no Arrow memory in use: every task of every finished
      * pipeline released what it allocated. A leak keeps the count above zero and fails the test.
      */
-    static void assertNoArrowMemoryHeld(LocalCluster cluster) throws Exception {
+    public static void assertNoArrowMemoryHeld(LocalCluster cluster) throws Exception {
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String address : workerAddresses(cluster)) {
                 String[] hostPort = address.split(":");
@@ -109,7 +114,7 @@ final class TestingPipelines {
     }
 
     /** Checks, once, that no worker holds more than {@code bytes} of Arrow memory right now. */
-    static void assertWorkerArrowMemoryBelow(LocalCluster cluster, long bytes) throws Exception {
+    public static void assertWorkerArrowMemoryBelow(LocalCluster cluster, long bytes) throws Exception {
         try (BufferAllocator allocator = new RootAllocator()) {
             for (String address : workerAddresses(cluster)) {
                 String[] hostPort = address.split(":");
@@ -135,5 +140,33 @@ final class TestingPipelines {
 
     private static List<String> workerAddresses(LocalCluster cluster) {
         return cluster.liveWorkerAddresses();
+    }
+
+    /**
+     * Asserts that the parquet files in {@code out} hold exactly the rows (as a multiset) and the
+     * column names and types of {@code expectedSql}.
+     */
+    public static void assertParquetEquals(Path out, String expectedSql) throws Exception {
+        String actual = "read_parquet('" + out + "/*.parquet')";
+        String expected = "(" + expectedSql + ")";
+        assertThat(duckDbRows("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM " + actual + ")"))
+                .isEqualTo(duckDbRows("SELECT column_name, column_type FROM (DESCRIBE " + expectedSql + ")"));
+        assertThat(duckDbRows("SELECT count(*) FROM " + actual))
+                .isEqualTo(duckDbRows("SELECT count(*) FROM " + expected));
+        assertThat(duckDbRows("SELECT count(*) FROM (SELECT * FROM " + actual + " EXCEPT ALL SELECT * FROM " + expected
+                        + ")"))
+                .as("rows written but not expected")
+                .containsExactly(List.of("0"));
+        assertThat(duckDbRows("SELECT count(*) FROM (SELECT * FROM " + expected + " EXCEPT ALL SELECT * FROM " + actual
+                        + ")"))
+                .as("rows expected but not written")
+                .containsExactly(List.of("0"));
+    }
+
+    /** Rows out of each stage, source first. */
+    public static List<Long> stageRowsOut(JsonNode view) {
+        List<Long> rows = new ArrayList<>();
+        view.path("stages").forEach(stage -> rows.add(stage.path("rowsOut").asLong()));
+        return rows;
     }
 }
