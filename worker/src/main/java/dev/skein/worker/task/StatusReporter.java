@@ -78,8 +78,14 @@ public final class StatusReporter implements TaskEvents, AutoCloseable {
             plans.putTaskStatus(key.pipeline(), status);
         } catch (RuntimeException e) {
             if (e instanceof SkeinException skein && skein.errorCode() == ErrorCode.STALE_EPOCH) {
-                // A newer run of the pipeline exists: this task is a zombie, the new plan stops it.
-                log.info("refused: {}", e.getMessage());
+                // A newer run of the pipeline exists: this task is a zombie (its worker was paused
+                // or cut off while the pipeline restarted elsewhere). It stops by itself, its
+                // staged output dropped, without waiting for the newer plan to reach this worker.
+                log.info("task {} stops: its status write was refused: {}", key, e.getMessage());
+                task.cancel();
+                if (state == TaskState.FINISHED) {
+                    task.abort();
+                }
             } else {
                 // The coordinator notices a worker that cannot reach ZooKeeper through its lost session.
                 log.warn("cannot report status of task {}", key, e);
