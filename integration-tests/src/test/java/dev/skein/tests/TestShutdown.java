@@ -17,7 +17,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import dev.skein.spec.DataRoots;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +47,8 @@ class TestShutdown {
         try (TestingServer zookeeper = new TestingServer()) {
             ZkClusterConfig zk = ZkClusterConfig.of(zookeeper.getConnectString());
             CoordinatorNode coordinator =
-                    CoordinatorNode.start(new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk));
+                    CoordinatorNode.start(new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk, Optional.empty(),
+                            DataRoots.of(List.of(dir))));
             try (WorkerProcess worker = WorkerProcess.start("worker-1", dir, "256m", List.of(
                     "--zookeeper", zookeeper.getConnectString(),
                     "--bind", "127.0.0.1",
@@ -54,7 +57,10 @@ class TestShutdown {
                 CoordinatorClient rest = new CoordinatorClient("http://127.0.0.1:" + coordinator.httpPort());
                 Path file = TestingPipelines.write(dir, "endless.yaml", ENDLESS);
                 // The worker registers by itself; until then the coordinator answers NO_WORKERS.
-                await().atMost(Duration.ofSeconds(60)).until(() -> rest.submit(file, "endless", ENDLESS).status() == 201);
+                CoordinatorClient.ApiResponse[] submitted = new CoordinatorClient.ApiResponse[1];
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> (submitted[0] = rest.submit(file, "endless", ENDLESS)).status() != 503);
+                assertThat(submitted[0].status()).as("submit answered %s", submitted[0].body()).isEqualTo(201);
                 // Its tasks now write their progress to ZooKeeper every half second.
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         rest.get("endless").body().path("stages").get(1).path("rowsOut").asLong() > 0);
