@@ -21,7 +21,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * The baselines Skein is measured against, in this JVM, all on one thread with one DuckDB thread:
  * the whole pipeline as one DuckDB query; the pipeline staged, each stage one long-lived streaming
  * DuckDB query over the previous stage's Arrow C stream (the best in-process way to run the same
- * stages); and the pipeline staged per batch, through Skein's own {@link DuckDbSqlTransform}, one
+ * stages); and the pipeline staged per batch, through Skein's own {@link SqlStageTransform} (accept, one batch at a time), one
  * query per batch (what Skein's worker does, minus the network and the processes). The staged
  * baselines run one task per stage: {@code enrich}'s hash partitioning is left out, it does not
  * change the result.
