@@ -53,10 +53,6 @@ final class TaskSinks {
         sinks.add(sink);
     }
 
-    synchronized boolean isEmpty() {
-        return sinks.isEmpty();
-    }
-
     /** Writes {@code batch}, still owned by the caller, to every sink. */
     synchronized void write(VectorSchemaRoot batch) throws Exception {
         for (Sink sink : sinks) {
