@@ -56,23 +56,6 @@ public record PipelinePlan(
         requireNonNull(exchangeToken, "exchangeToken is null");
     }
 
-    /** A plan with a new exchange token. */
-    public PipelinePlan(
-            String pipeline,
-            long epoch,
-            PipelineState state,
-            String specFile,
-            String specYaml,
-            String baseDir,
-            List<TaskPlacement> tasks,
-            long submittedAtMillis,
-            long finishedAtMillis,
-            Optional<String> failure,
-            List<PipelineAttempt> attempts) {
-        this(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAtMillis, failure,
-                attempts, newExchangeToken());
-    }
-
     /** 128 random bits, hex. */
     public static String newExchangeToken() {
         byte[] bytes = new byte[16];
@@ -80,7 +63,7 @@ public record PipelinePlan(
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** A first run: its history is one attempt, started at submission. */
+    /** A first run: its history is one attempt, started at submission; a new exchange token. */
     public PipelinePlan(
             String pipeline,
             long epoch,
@@ -93,7 +76,7 @@ public record PipelinePlan(
             long finishedAtMillis,
             Optional<String> failure) {
         this(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAtMillis, failure,
-                List.of(PipelineAttempt.started(epoch, submittedAtMillis)));
+                List.of(PipelineAttempt.started(epoch, submittedAtMillis)), newExchangeToken());
     }
 
     public PipelinePlan withState(PipelineState newState, long finishedAt, Optional<String> why) {

@@ -52,27 +52,6 @@ public record TaskStatus(
         requireNonNull(preview, "preview is null");
     }
 
-    /** A status without an error code. */
-    public TaskStatus(
-            long epoch,
-            int stage,
-            int index,
-            String workerId,
-            TaskState state,
-            long rowsIn,
-            long rowsOut,
-            long batchesIn,
-            long batchesOut,
-            long bytesOut,
-            long cpuNanos,
-            long startedAtMillis,
-            long updatedAtMillis,
-            Optional<String> error,
-            Optional<ResultPreview> preview) {
-        this(epoch, stage, index, workerId, state, rowsIn, rowsOut, batchesIn, batchesOut, bytesOut, cpuNanos,
-                startedAtMillis, updatedAtMillis, error, Optional.empty(), preview);
-    }
-
     /**
      * True for a failure a restart may cure: an infrastructure error code. A failure without a
      * code (an older worker) counts as not retryable.
