@@ -2,8 +2,10 @@ package dev.skein.cli;
 
 import java.nio.file.Path;
 import dev.skein.spec.DataRoots;
+import dev.skein.spec.Placement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
@@ -28,6 +30,27 @@ final class LocalClusterOptions {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "a directory pipelines may read and write files in"
             + " (repeatable; default: the pipeline file's directory and its file sinks' directories)")
     List<Path> dataDirectories = new ArrayList<>();
+
+    @Option(names = "--placement", paramLabel = "chain|spread", description = "run the pipeline with this placement"
+            + " instead of its file's own: chain (stages joined one-to-one share a worker process) or spread"
+            + " (every stage on other workers)")
+    String placement;
+
+    /**
+     * The placement asked for, if any.
+     *
+     * @throws IllegalArgumentException naming the known placements, for an unknown one
+     */
+    Optional<Placement> placement() {
+        if (placement == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Placement.valueOf(placement.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unknown placement '" + placement + "'; known: chain, spread");
+        }
+    }
 
     /** The given data directories, else those {@code file} needs: its directory and its file sinks'. */
     DataRoots dataRoots(Path file) {

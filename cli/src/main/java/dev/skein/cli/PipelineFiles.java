@@ -8,6 +8,7 @@ import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.ParquetSinkSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.Placement;
 import dev.skein.spec.Problem;
 import dev.skein.spec.SpecParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Submitting a pipeline file and following it to the end: shared by run, demo and submit. */
 final class PipelineFiles {
@@ -47,9 +49,11 @@ final class PipelineFiles {
     /**
      * Submits {@code file}; with {@code follow}, prints progress to {@code err} and the summary to
      * {@code out} and returns 0 only if the pipeline succeeded.
+     *
+     * @param placement the placement to run with instead of the file's own, if given
      */
-    static int submit(CoordinatorClient client, Path file, boolean follow, PrintStream out, PrintStream err)
-            throws IOException {
+    static int submit(CoordinatorClient client, Path file, Optional<Placement> placement, boolean follow,
+            PrintStream out, PrintStream err) throws IOException {
         if (!Files.isRegularFile(file)) {
             err.println(file + ": error: no such file");
             return Main.EXIT_USAGE;
@@ -62,7 +66,7 @@ final class PipelineFiles {
             e.problems().stream().map(Problem::toString).forEach(err::println);
             return Main.EXIT_FAILED;
         }
-        CoordinatorClient.ApiResponse response = client.submit(file, spec.name(), yaml);
+        CoordinatorClient.ApiResponse response = client.submit(file, spec.name(), yaml, placement);
         if (!response.ok()) {
             err.println("submit of '" + spec.name() + "' refused: " + response.body().path("message").asText());
             response.body().path("problems").forEach(problem -> err.println(problem.asText()));

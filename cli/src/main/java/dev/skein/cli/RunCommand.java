@@ -1,6 +1,7 @@
 package dev.skein.cli;
 
 import dev.skein.cli.local.LocalCluster;
+import dev.skein.spec.Placement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,6 +34,13 @@ final class RunCommand implements Callable<Integer> {
             System.err.println("error: --workers must be at least 1");
             return Main.EXIT_USAGE;
         }
+        Optional<Placement> placement;
+        try {
+            placement = options.placement();
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         if (plugins.isPresent() && !Files.isDirectory(plugins.get())) {
             System.err.println("error: plugins directory '" + plugins.get() + "' does not exist");
             return Main.EXIT_USAGE;
@@ -44,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
                     + ", data directories " + cluster.dataRoots().describe() + ")");
             cluster.login().ifPresent(login -> System.err.println("authentication on: user '" + login.user()
                     + "', password '" + login.password() + "' (for skein tap/status while it runs)"));
-            return PipelineFiles.submit(cluster.coordinatorClient(), file, true, System.out, System.err);
+            return PipelineFiles.submit(cluster.coordinatorClient(), file, placement, true, System.out, System.err);
         }
     }
 }

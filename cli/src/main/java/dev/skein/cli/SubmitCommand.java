@@ -2,6 +2,7 @@ package dev.skein.cli;
 
 import dev.skein.cli.client.CoordinatorClient;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,6 +25,6 @@ final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return PipelineFiles.submit(new CoordinatorClient(coordinator, login.credentials()), file, await, System.out, System.err);
+        return PipelineFiles.submit(new CoordinatorClient(coordinator, login.credentials()), file, Optional.empty(), await, System.out, System.err);
     }
 }

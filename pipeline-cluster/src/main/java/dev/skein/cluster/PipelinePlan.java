@@ -2,6 +2,7 @@ package dev.skein.cluster;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.spec.Placement;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -28,6 +29,10 @@ import java.util.Optional;
  * @param exchangeToken the capability every data-plane exchange of this epoch must present: an
  *     unguessable value made for this plan, known only to ZooKeeper's readers (the nodes), so a
  *     client that can reach a worker still cannot stream batches into a running task
+ * @param preAggregations the final stages split into a partial aggregation upstream and a combining
+ *     one (empty if none); a restart keeps them
+ * @param placement the placement the submitter chose over the spec's own ({@code skein run
+ *     --placement}); a restart keeps it. Empty: the spec's
  */
 public record PipelinePlan(
         String pipeline,
@@ -41,7 +46,9 @@ public record PipelinePlan(
         long finishedAtMillis,
         Optional<String> failure,
         List<PipelineAttempt> attempts,
-        String exchangeToken) {
+        String exchangeToken,
+        List<PreAggregation> preAggregations,
+        Optional<Placement> placement) {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public PipelinePlan {
@@ -54,6 +61,9 @@ public record PipelinePlan(
         requireNonNull(failure, "failure is null");
         attempts = List.copyOf(requireNonNull(attempts, "attempts is null"));
         requireNonNull(exchangeToken, "exchangeToken is null");
+        // plans written before pre-aggregation existed have none
+        preAggregations = preAggregations == null ? List.of() : List.copyOf(preAggregations);
+        placement = placement == null ? Optional.empty() : placement;
     }
 
     /** 128 random bits, hex. */
@@ -76,18 +86,36 @@ public record PipelinePlan(
             long finishedAtMillis,
             Optional<String> failure) {
         this(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis, finishedAtMillis, failure,
-                List.of(PipelineAttempt.started(epoch, submittedAtMillis)), newExchangeToken());
+                List.of(PipelineAttempt.started(epoch, submittedAtMillis)), newExchangeToken(), List.of(),
+                Optional.empty());
+    }
+
+    /** This plan with {@code splits} as its pre-aggregations. */
+    public PipelinePlan withPreAggregations(List<PreAggregation> splits) {
+        return new PipelinePlan(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis,
+                finishedAtMillis, failure, attempts, exchangeToken, splits, placement);
+    }
+
+    /** This plan with the submitter's choice of placement. */
+    public PipelinePlan withPlacement(Optional<Placement> chosen) {
+        return new PipelinePlan(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, submittedAtMillis,
+                finishedAtMillis, failure, attempts, exchangeToken, preAggregations, chosen);
+    }
+
+    /** The split of final stage {@code stage} (1-based), if the plan splits it. */
+    public Optional<PreAggregation> preAggregationOf(int stage) {
+        return preAggregations.stream().filter(split -> split.stage() == stage).findFirst();
     }
 
     public PipelinePlan withState(PipelineState newState, long finishedAt, Optional<String> why) {
         return new PipelinePlan(pipeline, epoch, newState, specFile, specYaml, baseDir, tasks, submittedAtMillis,
-                finishedAt, why, attempts, exchangeToken);
+                finishedAt, why, attempts, exchangeToken, preAggregations, placement);
     }
 
     /** This plan with another history (a restart keeps the first submission time and every earlier attempt). */
     public PipelinePlan withHistory(long firstSubmittedAtMillis, List<PipelineAttempt> history) {
         return new PipelinePlan(pipeline, epoch, state, specFile, specYaml, baseDir, tasks, firstSubmittedAtMillis,
-                finishedAtMillis, failure, history, exchangeToken);
+                finishedAtMillis, failure, history, exchangeToken, preAggregations, placement);
     }
 
     /** The current run: the last attempt. */

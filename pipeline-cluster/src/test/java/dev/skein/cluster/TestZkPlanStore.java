@@ -16,7 +16,7 @@ class TestZkPlanStore {
     private static PipelinePlan plan(String name, long epoch, PipelineState state) {
         return new PipelinePlan(name, epoch, state, "p.yaml", "name: " + name, "/tmp",
                 List.of(new TaskPlacement(0, 0, "w1", "127.0.0.1", 8815, List.of(), Optional.empty())), 1_000, 0,
-                Optional.empty(), List.of(PipelineAttempt.started(epoch, 1_000)), "token-" + epoch);
+                Optional.empty(), List.of(PipelineAttempt.started(epoch, 1_000)), "token-" + epoch, List.of(), Optional.empty());
     }
 
     private static TaskStatus status(long epoch, TaskState state) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.spec.Placement;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -45,8 +47,14 @@ public final class CoordinatorClient {
 
     /** Submits a pipeline file; relative paths in it resolve against its directory. */
     public ApiResponse submit(Path file, String name, String yaml) {
+        return submit(file, name, yaml, Optional.empty());
+    }
+
+    /** Submits with {@code placement} over the file's own, if given. */
+    public ApiResponse submit(Path file, String name, String yaml, Optional<Placement> placement) {
         Path baseDir = file.toAbsolutePath().getParent();
-        String query = "?file=" + encode(file.toString()) + "&base-dir=" + encode(baseDir.toString());
+        String query = "?file=" + encode(file.toString()) + "&base-dir=" + encode(baseDir.toString())
+                + placement.map(p -> "&placement=" + p.name().toLowerCase(Locale.ROOT)).orElse("");
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name) + query))
                 .header("Content-Type", "application/yaml")
                 .PUT(HttpRequest.BodyPublishers.ofString(yaml)));

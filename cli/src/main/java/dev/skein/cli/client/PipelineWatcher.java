@@ -60,12 +60,20 @@ public final class PipelineWatcher {
                 view.path("state").asText(), view.path("elapsedMillis").asLong() / 1000.0, view.path("epoch").asLong()));
         out.append(String.format(Locale.ROOT, "%-12s %5s %14s %14s %9s %9s %10s  %s%n", "stage", "tasks", "rows in",
                 "rows out", "batches", "MB out", "time", "workers"));
+        boolean anyPreAggregated = false;
         for (JsonNode stage : view.path("stages")) {
+            boolean preAggregated = stage.path("preAggregated").asBoolean(false);
+            anyPreAggregated |= preAggregated;
             out.append(String.format(Locale.ROOT, "%-12s %5d %,14d %,14d %9d %9.1f %9.2fs  %s%n",
-                    stage.path("name").asText(), stage.path("tasks").asInt(), stage.path("rowsIn").asLong(),
+                    stage.path("name").asText() + (preAggregated ? "*" : ""), stage.path("tasks").asInt(),
+                    stage.path("rowsIn").asLong(),
                     stage.path("rowsOut").asLong(), stage.path("batchesOut").asLong(),
                     stage.path("bytesOut").asLong() / 1e6, stage.path("elapsedMillis").asLong() / 1000.0,
                     stage.path("workers").toString()));
+        }
+        if (anyPreAggregated) {
+            out.append("* pre-aggregated: the stage before it sent partial aggregates (its rows in)")
+                    .append(System.lineSeparator());
         }
         if (view.path("attempts").size() > 1) {
             out.append(attempts(view));

@@ -31,7 +31,7 @@ import org.apache.arrow.util.AutoCloseables;
  * processes on loopback. What {@code skein demo}, {@code skein run} and the integration tests use.
  */
 public final class LocalCluster implements AutoCloseable {
-    private static final Duration WORKERS_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WORKERS_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration WORKERS_STOP_TIMEOUT = Duration.ofSeconds(5);
     /**
      * Where pipelines of a cluster started without data roots may read and write: the temporary

@@ -10,7 +10,9 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
@@ -108,6 +110,39 @@ final class InMemoryDuckDb implements AutoCloseable {
     record DescribedQuery(List<BoundColumn> columns, int parameters) {
         DescribedQuery {
             columns = List.copyOf(columns);
+        }
+    }
+
+    /** DuckDB's parse tree of {@code sql} as JSON ({@code json_serialize_sql}). */
+    String serialize(String sql) throws SQLException {
+        return scalar("SELECT json_serialize_sql(?::VARCHAR)", sql);
+    }
+
+    /** SQL text for a parse tree in the form {@link #serialize} gives ({@code json_deserialize_sql}). */
+    String deserialize(String json) throws SQLException {
+        return scalar("SELECT json_deserialize_sql(?::JSON)", json);
+    }
+
+    /** The names of every aggregate function DuckDB knows. */
+    Set<String> aggregateFunctions() throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type = 'aggregate'")) {
+            while (result.next()) {
+                names.add(result.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private String scalar(String query, String argument) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(query)) {
+            statement.setString(1, argument);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getString(1);
+            }
         }
     }
 

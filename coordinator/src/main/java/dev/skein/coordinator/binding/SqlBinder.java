@@ -2,13 +2,20 @@ package dev.skein.coordinator.binding;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.PreAggregation;
 import dev.skein.spec.DataRoots;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.StageMode;
+import dev.skein.spec.StageSpec;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 
@@ -137,6 +144,45 @@ public final class SqlBinder implements AutoCloseable {
                     "DuckDB failed while binding pipeline '" + spec.name() + "': " + e.getMessage(),
                     e);
         }
+    }
+
+    /**
+     * The {@code final} stages of a bound pipeline whose GROUP BY can be pre-aggregated upstream
+     * (see {@link AggregateSplitter}): stages with one task, or hash-partitioned on group keys, or
+     * fed one-to-one. Whether a split is worth running is the planner's call.
+     *
+     * @throws SkeinException ({@link ErrorCode#INTERNAL}) if DuckDB fails on something other than
+     *     the generated queries
+     */
+    public synchronized List<PreAggregation> splitAggregates(BoundPipeline bound) {
+        if (closed) {
+            throw new IllegalStateException("the SQL binder is closed");
+        }
+        PipelineSpec spec = bound.spec();
+        AggregateSplitter splitter = new AggregateSplitter(duckDb);
+        List<PreAggregation> splits = new ArrayList<>();
+        for (int i = 0; i < spec.stages().size(); i++) {
+            StageSpec stage = spec.stages().get(i);
+            int upstreamTasks = i == 0 ? 1 : spec.stages().get(i - 1).parallelism();
+            boolean eachTaskSeesItsGroups = stage.parallelism() == 1
+                    || !stage.partitionBy().isEmpty()
+                    || stage.parallelism() == upstreamTasks;
+            if (!(stage.transform() instanceof SqlTransformSpec sql) || sql.mode() != StageMode.FINAL
+                    || !eachTaskSeesItsGroups) {
+                continue;
+            }
+            List<String> keys = stage.parallelism() == 1 ? List.of() : stage.partitionBy();
+            try {
+                Optional<AggregateSplitter.Split> split = splitter.split(
+                        sql.sql(), bound.inputOf(stage.name()), bound.outputOf(stage.name()), keys);
+                int planStage = i + 1;
+                split.ifPresent(s -> splits.add(new PreAggregation(planStage, s.partialSql(), s.combineSql())));
+            } catch (SQLException e) {
+                throw new SkeinException(ErrorCode.INTERNAL,
+                        "DuckDB failed while splitting stage '" + stage.name() + "': " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(splits);
     }
 
     /** Closes the DuckDB connection; later calls do nothing. */

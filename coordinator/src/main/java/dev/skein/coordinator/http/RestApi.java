@@ -3,7 +3,9 @@ package dev.skein.coordinator.http;
 import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.spec.InvalidSpecException;
+import dev.skein.spec.Placement;
 import dev.skein.spec.Problem;
+import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -11,6 +13,7 @@ import io.javalin.json.JavalinJackson;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -61,11 +64,21 @@ public final class RestApi {
         });
     }
 
+    private static Placement placement(String name) {
+        try {
+            return Placement.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
+                    "unknown placement '" + name + "'; known: chain, spread");
+        }
+    }
+
     private static void submit(PipelineService pipelines, Context ctx) {
         String name = ctx.pathParam("name");
         String file = ctx.queryParamAsClass("file", String.class).getOrDefault(name + ".yaml");
         Optional<Path> baseDir = Optional.ofNullable(ctx.queryParam("base-dir")).map(Path::of);
-        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), baseDir));
+        Optional<Placement> placement = Optional.ofNullable(ctx.queryParam("placement")).map(RestApi::placement);
+        ctx.status(201).json(pipelines.submit(name, file, ctx.body(), baseDir, placement));
     }
 
     private static Map<String, Object> error(String code, String message, List<String> problems) {

@@ -3,6 +3,7 @@ package dev.skein.coordinator.planning;
 import dev.skein.cluster.EdgeKind;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.WorkerInfo;
 import dev.skein.spec.PipelineSpec;
@@ -24,12 +25,18 @@ import java.util.Set;
  * the previous stage's task i, so the two hand batches over in memory. Every other stage goes
  * least-loaded first (counting tasks of pipelines already running), and never on a worker that
  * runs the previous stage when another worker is free of it, so exchanges spread the CPU.
+ *
+ * <p>A {@code final} stage the binder could split ({@link PreAggregation}) is pre-aggregated
+ * upstream when its input crosses tasks or processes: its upstream runs in more than one task, or
+ * on another worker. A stage fed by one co-located task keeps its SQL as written.
  */
 public final class Planner {
     private Planner() {}
 
     /**
      * @param existingLoad tasks per worker id of pipelines already running
+     * @param splits the final stages the binder split (see {@link PreAggregation}); those worth it
+     *     are kept in the plan
      * @throws SkeinException NO_WORKERS when no worker is live
      */
     public static PipelinePlan plan(
@@ -38,7 +45,8 @@ public final class Planner {
             String baseDir,
             long epoch,
             List<WorkerInfo> workers,
-            Map<String, Integer> existingLoad) {
+            Map<String, Integer> existingLoad,
+            List<PreAggregation> splits) {
         if (workers.isEmpty()) {
             throw new SkeinException(
                     ErrorCode.NO_WORKERS,
@@ -71,8 +79,20 @@ public final class Planner {
             }
             previousStageWorkers = thisStageWorkers;
         }
+        List<PreAggregation> kept = splits.stream().filter(split -> worthSplitting(spec, split)).toList();
         return new PipelinePlan(spec.name(), epoch, PipelineState.RUNNING, spec.file(), specYaml, baseDir, tasks,
-                System.currentTimeMillis(), 0, Optional.empty());
+                        System.currentTimeMillis(), 0, Optional.empty())
+                .withPreAggregations(kept);
+    }
+
+    /**
+     * Whether the stage's input crosses tasks or processes. Only a final stage with one task (or
+     * hash-partitioned on its group keys, which the binder checked) is ever split.
+     */
+    private static boolean worthSplitting(PipelineSpec spec, PreAggregation split) {
+        StageEdge in = edgeInto(spec, split.stage());
+        boolean coLocated = in.kind() == EdgeKind.FORWARD && spec.placement() == Placement.CHAIN;
+        return !coLocated;
     }
 
     /** The worker running {@code task}. */

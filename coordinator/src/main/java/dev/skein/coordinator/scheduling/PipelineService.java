@@ -1,6 +1,7 @@
 package dev.skein.coordinator.scheduling;
 
 import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.PipelineState;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
@@ -9,6 +10,7 @@ import dev.skein.coordinator.planning.Planner;
 import dev.skein.spec.DataRoots;
 import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.PipelineSpec;
+import dev.skein.spec.Placement;
 import dev.skein.spec.SpecLimits;
 import dev.skein.spec.SpecParser;
 import dev.skein.spec.StageSpec;
@@ -48,18 +50,21 @@ public final class PipelineService {
      * @param name the name the caller addressed; must match the spec's
      * @param requestedBaseDir the directory the submitter wants relative paths resolved against;
      *     honoured only inside a data root. Without it they resolve against the first data root.
+     * @param placement the submitter's placement, over the spec's own ({@code skein run --placement})
      * @throws dev.skein.spec.InvalidSpecException with every problem found
      */
-    public synchronized PipelineView submit(String name, String file, String yaml, Optional<Path> requestedBaseDir) {
+    public synchronized PipelineView submit(
+            String name, String file, String yaml, Optional<Path> requestedBaseDir, Optional<Placement> placement) {
         Path baseDir = baseDirectory(requestedBaseDir);
-        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        PipelineSpec written = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        PipelineSpec spec = placement.map(written::withPlacement).orElse(written);
         if (!spec.name().equals(name)) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     "pipeline name in the request '" + name + "' does not match name '" + spec.name() + "' in " + file);
         }
-        binder.bind(spec);
+        List<PreAggregation> splits = binder.splitAggregates(binder.bind(spec));
         PipelinePlan plan = Planner.plan(spec, yaml, baseDir.toString(), plans.nextEpoch(), workers.liveWorkers(),
-                WorkerLoad.of(plans.plans(), name));
+                WorkerLoad.of(plans.plans(), name), splits).withPlacement(placement);
         plans.createPlan(plan);
         return view(plan);
     }

@@ -258,7 +258,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
             PipelinePlan next;
             try {
                 next = Planner.plan(spec, plan.specYaml(), plan.baseDir(), plans.nextEpoch(), reachable,
-                        WorkerLoad.of(plans.plans(), pipeline));
+                        WorkerLoad.of(plans.plans(), pipeline), plan.preAggregations());
             } catch (SkeinException e) {
                 if (e.errorCode() != ErrorCode.NO_WORKERS) {
                     throw e;
@@ -269,7 +269,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
             }
             List<PipelineAttempt> history = new ArrayList<>(plan.attempts());
             history.add(PipelineAttempt.started(next.epoch(), next.submittedAtMillis()));
-            next = next.withHistory(plan.submittedAtMillis(), history);
+            next = next.withHistory(plan.submittedAtMillis(), history).withPlacement(plan.placement());
             if (plans.restartPlan(plan, next)) {
                 log.info("pipeline '{}' restarted as epoch {} (attempt {}) on workers {}", pipeline, next.epoch(),
                         history.size(), next.tasks().stream().map(TaskPlacement::workerId).distinct().toList());
@@ -280,8 +280,10 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
         }
     }
 
+    /** The plan's spec, with the placement the submitter chose if any. */
     private static PipelineSpec specOf(PipelinePlan plan) {
-        return SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
+        PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
+        return plan.placement().map(spec::withPlacement).orElse(spec);
     }
 
     /** Fails the pipeline; a run that is still current ends with the same cause. */

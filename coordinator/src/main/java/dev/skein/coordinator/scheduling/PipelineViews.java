@@ -45,7 +45,8 @@ final class PipelineViews {
                 last = Math.max(last, status.updatedAtMillis());
             }
             stages.add(new StageView(stageNames.get(stage), tasks.size(), workers, states, rowsIn, rowsOut, batchesIn,
-                    batchesOut, bytesOut, cpuNanos, first == Long.MAX_VALUE ? 0 : Math.max(0, last - first)));
+                    batchesOut, bytesOut, cpuNanos, first == Long.MAX_VALUE ? 0 : Math.max(0, last - first),
+                    plan.preAggregationOf(stage).isPresent()));
         }
         long end = plan.finishedAtMillis() > 0 ? plan.finishedAtMillis() : System.currentTimeMillis();
         long elapsed = Math.max(1, end - plan.submittedAtMillis());

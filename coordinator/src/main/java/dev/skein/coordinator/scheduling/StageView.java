@@ -16,6 +16,8 @@ import java.util.List;
  * @param bytesOut Arrow bytes emitted
  * @param cpuNanos CPU time of the task threads, summed over the tasks
  * @param elapsedMillis from the first task's start to the last report
+ * @param preAggregated a final stage split by the planner: the stage before it sends partial
+ *     aggregates, so {@code rowsIn} counts partial rows
  */
 public record StageView(
         String name,
@@ -28,7 +30,8 @@ public record StageView(
         long batchesOut,
         long bytesOut,
         long cpuNanos,
-        long elapsedMillis) {
+        long elapsedMillis,
+        boolean preAggregated) {
     public StageView {
         workers = List.copyOf(workers);
         states = List.copyOf(states);

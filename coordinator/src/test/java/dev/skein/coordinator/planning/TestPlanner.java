@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.WorkerInfo;
 import dev.skein.spec.PipelineSpec;
@@ -42,7 +43,7 @@ class TestPlanner {
     @Test
     void chainsForwardEdgesInOneWorkerAndSpreadsTheRest() {
         PipelinePlan plan = Planner.plan(SPEC, W1, "/tmp", 7,
-                List.of(worker("w1"), worker("w2"), worker("w3")), Map.of());
+                List.of(worker("w1"), worker("w2"), worker("w3")), Map.of(), List.of());
 
         assertThat(plan.tasks()).extracting(TaskPlacement::key, TaskPlacement::workerId)
                 .containsExactly(
@@ -54,9 +55,25 @@ class TestPlanner {
     }
 
     @Test
+    void keepsASplitWhereTheFinalStagesInputCrossesTasksOrProcesses() {
+        PreAggregation totals = new PreAggregation(3, "SELECT count(*) AS p FROM input", "SELECT sum(p) FROM input");
+        PreAggregation filterAsIfFinal = new PreAggregation(1, "SELECT 1", "SELECT 1");
+        List<WorkerInfo> workers = List.of(worker("w1"), worker("w2"), worker("w3"));
+
+        // totals gathers from enrich's two tasks; filter is fed one-to-one by the co-located source
+        assertThat(Planner.plan(SPEC, W1, "/tmp", 7, workers, Map.of(), List.of(totals, filterAsIfFinal))
+                        .preAggregations())
+                .containsExactly(totals);
+        // spread: the one-to-one edge crosses processes too
+        assertThat(Planner.plan(SPEC.withPlacement(Placement.SPREAD), W1, "/tmp", 7, workers, Map.of(),
+                        List.of(totals, filterAsIfFinal)).preAggregations())
+                .containsExactly(totals, filterAsIfFinal);
+    }
+
+    @Test
     void spreadPlacesConsecutiveStagesOnDifferentWorkersAndSpreadsLoad() {
         PipelinePlan plan = Planner.plan(SPEC.withPlacement(Placement.SPREAD), W1, "/tmp", 7,
-                List.of(worker("w1"), worker("w2"), worker("w3")), Map.of());
+                List.of(worker("w1"), worker("w2"), worker("w3")), Map.of(), List.of());
 
         assertThat(plan.epoch()).isEqualTo(7);
         assertThat(plan.tasks()).extracting(TaskPlacement::key, TaskPlacement::workerId)
@@ -71,7 +88,7 @@ class TestPlanner {
     @Test
     void prefersWorkersWithLessRunningWork() {
         PipelinePlan plan = Planner.plan(SPEC.withPlacement(Placement.SPREAD), W1, "/tmp", 1,
-                List.of(worker("w1"), worker("w2")), Map.of("w1", 5));
+                List.of(worker("w1"), worker("w2")), Map.of("w1", 5), List.of());
 
         assertThat(plan.tasksOf(0)).extracting(TaskPlacement::workerId).containsExactly("w2");
         assertThat(plan.tasksOf(1)).extracting(TaskPlacement::workerId).containsExactly("w1");
@@ -79,7 +96,7 @@ class TestPlanner {
 
     @Test
     void refusesWithoutWorkers() {
-        assertThatThrownBy(() -> Planner.plan(SPEC, W1, "/tmp", 1, List.of(), Map.of()))
+        assertThatThrownBy(() -> Planner.plan(SPEC, W1, "/tmp", 1, List.of(), Map.of(), List.of()))
                 .isInstanceOfSatisfying(SkeinException.class,
                         e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_WORKERS))
                 .hasMessage("no live workers to run pipeline 'w1'; start one with 'skein worker'");

@@ -80,10 +80,28 @@ public final class DuckDbSession implements AutoCloseable {
      * @throws Exception the source's own failure if it failed (not DuckDB's generic stream error)
      */
     public void streamIntoTable(String table, Schema schema, StreamingReader.Source source) throws Exception {
+        createFromStream(table, STREAM_RELATION, "SELECT * FROM " + STREAM_RELATION, schema, source);
+    }
+
+    /**
+     * Creates the temporary table {@code table} as the result of {@code query} over every batch
+     * {@code source} yields as the relation {@code input}, in one statement that pulls the batches
+     * as DuckDB asks for them. For a query whose result is small next to its input (an
+     * aggregation), DuckDB never holds the input.
+     *
+     * @throws Exception the source's own failure if it failed (not DuckDB's generic stream error)
+     */
+    public void streamQueryIntoTable(String table, String query, Schema schema, StreamingReader.Source source)
+            throws Exception {
+        createFromStream(table, "input", query, schema, source);
+    }
+
+    private void createFromStream(String table, String relation, String query, Schema schema,
+            StreamingReader.Source source) throws Exception {
         StreamingReader reader = new StreamingReader(allocator, schema, source);
-        registerReader(STREAM_RELATION, reader);
+        registerReader(relation, reader);
         try {
-            execute("CREATE TEMP TABLE " + table + " AS SELECT * FROM " + STREAM_RELATION);
+            execute("CREATE TEMP TABLE " + table + " AS " + query);
         } catch (SQLException e) {
             if (reader.failure().isPresent()) {
                 throw reader.failure().get();

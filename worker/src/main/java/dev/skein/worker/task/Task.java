@@ -62,6 +62,7 @@ public final class Task implements Runnable {
     private final long startedAtMillis = System.currentTimeMillis();
     private volatile TaskSinks sinks;
     private volatile DuckDbSession session;
+    private volatile PartialAggregation partial;
     private volatile boolean cancelled;
     private volatile TaskState state = TaskState.STARTING;
     private volatile Optional<ErrorCode> errorCode = Optional.empty();
@@ -151,6 +152,10 @@ public final class Task implements Runnable {
         if (current != null) {
             current.interrupt();
         }
+        PartialAggregation aggregation = partial;
+        if (aggregation != null) {
+            aggregation.interrupt();
+        }
     }
 
     /** The DuckDB statement the task runs now, if any, for health checks. */
@@ -167,15 +172,17 @@ public final class Task implements Runnable {
         try (DuckDbSession session = openSession();
                 OutputRouter router = wiring.output()
                         .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled))
-                        .orElse(null)) {
+                        .orElse(null);
+                PartialAggregation aggregation = openPartialAggregation()) {
             if (!wiring.sinks().isEmpty()) {
                 sinks = TaskSinks.open(wiring, workerAllocator, database, tables);
             }
-            StageOutput emit = batch -> emit(batch, router);
+            StageOutput emit = batch -> emit(batch, router, aggregation);
             Schema output = inbox.isEmpty() ? runSource(session, emit) : runInbox(session, emit);
             taps.end(output);
             if (router != null) {
-                router.complete(output);
+                Schema sent = aggregation == null ? output : aggregation.finish(output, router::route);
+                router.complete(sent);
             }
             if (sinks != null) {
                 sinks.finish(output);
@@ -204,6 +211,20 @@ public final class Task implements Runnable {
         session = opened;
         if (cancelled) {
             // cancel() ran before the session existed: no statement of it may start.
+            opened.interrupt();
+        }
+        return opened;
+    }
+
+    /** The partial half of the next stage's split aggregation, if the plan split it; null otherwise. */
+    private PartialAggregation openPartialAggregation() {
+        if (wiring.preAggregate().isEmpty()) {
+            return null;
+        }
+        PartialAggregation opened = new PartialAggregation(database.openSession(allocator), allocator,
+                wiring.preAggregate().get(), wiring.batchRows(), wiring.label());
+        partial = opened;
+        if (cancelled) {
             opened.interrupt();
         }
         return opened;
@@ -252,7 +273,8 @@ public final class Task implements Runnable {
         throw new IllegalStateException("no transform for " + spec);
     }
 
-    private void emit(VectorSchemaRoot batch, OutputRouter router) throws Exception {
+    private void emit(VectorSchemaRoot batch, OutputRouter router, PartialAggregation aggregation)
+            throws Exception {
         checkCancelled();
         counters.countOut(batch);
         if (wiring.isLastStage()) {
@@ -262,7 +284,9 @@ public final class Task implements Runnable {
         if (sinks != null) {
             sinks.write(batch);
         }
-        if (router != null) {
+        if (aggregation != null) {
+            aggregation.accept(batch);
+        } else if (router != null) {
             router.route(batch);
         }
     }

@@ -3,12 +3,15 @@ package dev.skein.worker.task;
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.cluster.PipelinePlan;
+import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskOutput;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.spec.SourceSpec;
+import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.StageMode;
 import dev.skein.spec.TransformSpec;
 import dev.skein.worker.exchange.OutputEdge;
 import dev.skein.worker.exchange.TaskAddress;
@@ -32,6 +35,8 @@ import java.util.Optional;
  * @param batchRows rows per batch leaving DuckDB
  * @param parallelism tasks in this stage
  * @param exchangeToken the plan's exchange token: senders present it, this task's inbox demands it
+ * @param preAggregate set when the next stage is a split {@code final} stage: the partial
+ *     aggregation this task runs over all of its output, sending only its result
  */
 public record TaskWiring(
         TaskKey key,
@@ -43,7 +48,8 @@ public record TaskWiring(
         List<SinkSpec> sinks,
         int batchRows,
         int parallelism,
-        String exchangeToken) {
+        String exchangeToken,
+        Optional<String> preAggregate) {
     public TaskWiring {
         requireNonNull(key, "key is null");
         requireNonNull(stageName, "stageName is null");
@@ -53,9 +59,16 @@ public record TaskWiring(
         requireNonNull(output, "output is null");
         sinks = List.copyOf(sinks);
         requireNonNull(exchangeToken, "exchangeToken is null");
+        requireNonNull(preAggregate, "preAggregate is null");
+        if (preAggregate.isPresent() && output.isEmpty()) {
+            throw new IllegalArgumentException("a task without an output edge has nothing to pre-aggregate for");
+        }
     }
 
-    /** The wiring of {@code placement} exactly as {@code plan} states it. */
+    /**
+     * The wiring of {@code placement} exactly as {@code plan} states it. A split final stage runs
+     * the plan's combining SQL in place of its own, and the stage before it the partial one.
+     */
     public static TaskWiring of(PipelinePlan plan, PipelineSpec spec, TaskPlacement placement) {
         int stage = placement.stage();
         int stageCount = spec.stages().size();
@@ -67,13 +80,22 @@ public record TaskWiring(
                 placement.keyIn(plan),
                 stage == 0 ? "source" : spec.stages().get(stage - 1).name(),
                 stage == 0 ? Optional.of(spec.source()) : Optional.empty(),
-                stage == 0 ? Optional.empty() : Optional.of(spec.stages().get(stage - 1).transform()),
+                stage == 0 ? Optional.empty() : Optional.of(transformOf(plan, spec, stage)),
                 senders,
                 output,
                 stage == stageCount ? spec.sinks() : List.of(),
                 spec.source().batchRows(),
                 plan.tasksOf(stage).size(),
-                plan.exchangeToken());
+                plan.exchangeToken(),
+                plan.preAggregationOf(stage + 1).map(PreAggregation::partialSql));
+    }
+
+    private static TransformSpec transformOf(PipelinePlan plan, PipelineSpec spec, int stage) {
+        TransformSpec asWritten = spec.stages().get(stage - 1).transform();
+        return plan.preAggregationOf(stage)
+                .<TransformSpec>map(split -> new SqlTransformSpec(
+                        split.combineSql(), ((SqlTransformSpec) asWritten).sqlLocation(), StageMode.FINAL))
+                .orElse(asWritten);
     }
 
     private static OutputEdge edgeOf(PipelinePlan plan, int receivingStage, TaskOutput output) {
