@@ -13,8 +13,7 @@ import dev.skein.spec.TransformSpec;
 import dev.skein.worker.exchange.OutputEdge;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.stage.StageTask;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -31,7 +30,9 @@ import java.util.Optional;
  * @param sinks set on last-stage tasks
  * @param batchRows rows per batch leaving DuckDB
  * @param parallelism tasks in this stage
- * @param exchangeToken the plan's exchange token: senders present it, this task's inbox demands it
+ * @param exchangeToken the plan's exchange token: the key of every capability into this task (see
+ *     {@link dev.skein.cluster.auth.DataPlaneCapabilities})
+ * @param timeout how long the task may run (the stage's {@code timeout:}); empty for no limit
  */
 public record TaskWiring(
         TaskKey key,
@@ -43,7 +44,8 @@ public record TaskWiring(
         List<SinkSpec> sinks,
         int batchRows,
         int parallelism,
-        String exchangeToken) {
+        String exchangeToken,
+        Optional<Duration> timeout) {
     public TaskWiring {
         requireNonNull(key, "key is null");
         requireNonNull(stageName, "stageName is null");
@@ -53,6 +55,7 @@ public record TaskWiring(
         requireNonNull(output, "output is null");
         sinks = List.copyOf(sinks);
         requireNonNull(exchangeToken, "exchangeToken is null");
+        requireNonNull(timeout, "timeout is null");
     }
 
     /** The wiring of {@code placement} exactly as {@code plan} states it. */
@@ -73,7 +76,8 @@ public record TaskWiring(
                 stage == stageCount ? spec.sinks() : List.of(),
                 spec.source().batchRows(),
                 plan.tasksOf(stage).size(),
-                plan.exchangeToken());
+                plan.exchangeToken(),
+                stage == 0 ? Optional.empty() : spec.stages().get(stage - 1).timeout());
     }
 
     private static OutputEdge edgeOf(PipelinePlan plan, int receivingStage, TaskOutput output) {
@@ -87,10 +91,9 @@ public record TaskWiring(
         return new TaskAddress(task.keyIn(plan), task.workerId(), task.host(), task.port());
     }
 
-    /** Whether {@code presented} is this plan's exchange token (compared in constant time). */
-    public boolean acceptsExchangeToken(String presented) {
-        return presented != null && MessageDigest.isEqual(
-                exchangeToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    /** Whether the plan names upstream task {@code from} as a sender to this task. */
+    public boolean hasSender(int from) {
+        return senders.stream().anyMatch(sender -> sender.key().index() == from);
     }
 
     public boolean isLastStage() {
