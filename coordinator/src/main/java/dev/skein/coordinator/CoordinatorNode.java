@@ -5,6 +5,7 @@ import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.cluster.flight.ClusterCredentials;
 import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.coordinator.binding.SqlBinder;
@@ -88,7 +89,8 @@ public final class CoordinatorNode implements AutoCloseable {
         pipelines = new PipelineService(plans, workers, binder, config.dataRoots(), config.specLimits());
         BufferAllocator allocator = own(new RootAllocator());
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
-                        new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id())))
+                        new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id()),
+                                DataPlaneCapabilities.of(auth)))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());

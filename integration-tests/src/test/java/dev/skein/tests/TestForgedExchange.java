@@ -8,6 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.LocalCluster;
+import dev.skein.cluster.TaskKey;
+import dev.skein.cluster.ZkCluster;
+import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.cluster.ZkPlanStore;
+import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An outside client that knows a running task's pipeline, epoch, stage, index and a planned
- * sender index still cannot stream batches into it: the exchange must carry the plan's token.
+ * sender index still cannot stream batches into it: the exchange must carry the capability the
+ * plan grants that edge.
  */
 class TestForgedExchange {
     private static final long ROWS = 30_000_000;
@@ -63,8 +70,8 @@ class TestForgedExchange {
             String worker = view.path("stages").get(1).path("workers").get(0).asText();
             String[] address = cluster.liveWorkerAddresses(Set.of(worker)).get(0).split(":");
             String command = """
-                    {"version":2,"pipeline":"victim","epoch":%d,"stage":1,"index":0,"from":0,\
-                    "token":"00000000000000000000000000000000"}""".formatted(view.path("epoch").asLong());
+                    {"version":3,"pipeline":"victim","epoch":%d,"stage":1,"index":0,"from":0,\
+                    "capability":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}""".formatted(view.path("epoch").asLong());
 
             try (FlightClient client = FlightClient.builder(allocator,
                             Location.forGrpcInsecure(address[0], Integer.parseInt(address[1])))
@@ -73,8 +80,31 @@ class TestForgedExchange {
                         .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
                             assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED);
                             assertThat(e.status().description()).isEqualTo("exchange into task victim@"
-                                    + view.path("epoch").asLong() + "/1-0 refused: the token is not this plan's"
-                                    + " (only the plan's own tasks may send to it)");
+                                    + view.path("epoch").asLong() + "/1-0 refused: the capability is not this"
+                                    + " plan's; only the plan's own tasks may send to it");
+                        });
+            }
+
+            // A node's view (the plan's token, from ZooKeeper) still cannot add a sender the plan does not name.
+            String planToken;
+            try (ZkCluster zk = ZkCluster.connect(ZkClusterConfig.of(cluster.zookeeperConnectString()));
+                    ZkPlanStore plans = zk.planStore()) {
+                planToken = plans.plan("victim").orElseThrow().exchangeToken();
+            }
+            long epoch = view.path("epoch").asLong();
+            String outsider = DataPlaneCapabilities.of(AuthConfig.open()).issue(planToken,
+                    DataPlaneCapabilities.Kind.EXCHANGE, new TaskKey("victim", epoch, 1, 0), 5);
+            String fromOutside = """
+                    {"version":3,"pipeline":"victim","epoch":%d,"stage":1,"index":0,"from":5,"capability":"%s"}"""
+                    .formatted(epoch, outsider);
+            try (FlightClient client = FlightClient.builder(allocator,
+                            Location.forGrpcInsecure(address[0], Integer.parseInt(address[1])))
+                    .build()) {
+                assertThatThrownBy(() -> forge(client, allocator, fromOutside))
+                        .isInstanceOfSatisfying(FlightRuntimeException.class, e -> {
+                            assertThat(e.status().code()).isEqualTo(FlightStatusCode.UNAUTHORIZED);
+                            assertThat(e.status().description()).isEqualTo("exchange into task victim@" + epoch
+                                    + "/1-0 refused: its plan names no upstream task 5 as a sender");
                         });
             }
 

@@ -18,16 +18,25 @@ import java.io.IOException;
  * @param index task index
  * @param limit rows to send before ending, unless following
  * @param follow send until the task's output ends, ignoring the limit
+ * @param capability what the coordinator grants the holder: a tap on this task (see {@link
+ *     dev.skein.cluster.auth.DataPlaneCapabilities}); the worker refuses a ticket without it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TapTicket(
-        int version, String kind, String pipeline, long epoch, int stage, int index, long limit, boolean follow) {
+        int version, String kind, String pipeline, long epoch, int stage, int index, long limit, boolean follow,
+        String capability) {
     public static final int VERSION = 1;
     public static final long DEFAULT_LIMIT = 100;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    public static TapTicket of(String pipeline, long epoch, int stage, int index, long limit, boolean follow) {
-        return new TapTicket(VERSION, "tap", pipeline, epoch, stage, index, limit, follow);
+    public static TapTicket of(
+            String pipeline, long epoch, int stage, int index, long limit, boolean follow, String capability) {
+        return new TapTicket(VERSION, "tap", pipeline, epoch, stage, index, limit, follow, capability);
+    }
+
+    /** The task this ticket taps. */
+    public TaskKey task() {
+        return new TaskKey(pipeline, epoch, stage, index);
     }
 
     public byte[] encode() {
@@ -41,11 +50,14 @@ public record TapTicket(
     public static TapTicket decode(byte[] bytes) {
         TapTicket ticket;
         try {
-            ticket = MAPPER.readValue(bytes, TapTicket.class);
+            ticket = bytes == null || bytes.length == 0 ? null : MAPPER.readValue(bytes, TapTicket.class);
         } catch (IOException e) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "not a Skein ticket: " + e.getMessage(), e);
         }
-        if (ticket.version() != VERSION || !"tap".equals(ticket.kind())) {
+        if (ticket == null) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the tap ticket is empty");
+        }
+        if (ticket.version() != VERSION || !"tap".equals(ticket.kind()) || ticket.pipeline() == null) {
             // Another version is a newer (or older) peer; another kind is a ticket sent to the wrong call.
             throw new SkeinException(ticket.version() != VERSION ? ErrorCode.NOT_SUPPORTED : ErrorCode.INVALID_ARGUMENT,
                     "unsupported ticket (version " + ticket.version() + ", kind '" + ticket.kind() + "')");

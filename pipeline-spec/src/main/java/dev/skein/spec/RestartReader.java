@@ -6,7 +6,6 @@ import static dev.skein.spec.YamlValues.location;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -15,7 +14,6 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 /** Reads the optional {@code restart} mapping of a pipeline file; absent keys take the defaults. */
 final class RestartReader {
     static final List<String> KEYS = List.of("attempts", "backoff");
-    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
     private static final Pattern ATTEMPTS = Pattern.compile("[0-9]{1,3}");
     private static final int MAX_ATTEMPTS = 100;
 
@@ -57,18 +55,6 @@ final class RestartReader {
     }
 
     private Optional<Duration> backoff(Node value) {
-        if (value instanceof ScalarNode scalar) {
-            Matcher matcher = DURATION.matcher(scalar.getValue());
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                return Optional.of(switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    default -> Duration.ofMinutes(amount);
-                });
-            }
-        }
-        problems.add(location(value), "'backoff' must be a duration such as 500ms, 1s or 2m, got " + describe(value));
-        return Optional.empty();
+        return YamlValues.duration("backoff", value, "500ms, 1s or 2m", problems);
     }
 }

@@ -3,6 +3,7 @@ package dev.skein.spec;
 import static dev.skein.spec.YamlValues.describe;
 import static dev.skein.spec.YamlValues.location;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,7 +18,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Reads the {@code stages:} list. */
 final class StageReader {
-    static final List<String> KEYS = List.of("name", "sql", "java", "mode", "parallelism", "partition-by");
+    static final List<String> KEYS = List.of("name", "sql", "java", "mode", "parallelism", "partition-by", "timeout");
     static final List<String> MODES =
             Arrays.stream(StageMode.values()).map(StageMode::yamlName).toList();
 
@@ -88,11 +89,12 @@ final class StageReader {
         Optional<List<String>> partitionBy = stage.value("partition-by")
                 .map(columns -> YamlValues.names("partition-by", columns, problems))
                 .orElse(Optional.of(List.of()));
-        if (name.isEmpty() || transform.isEmpty() || parallelism.isEmpty() || partitionBy.isEmpty()) {
+        Optional<Optional<Duration>> timeout = stage.value("timeout").map(this::timeout).orElse(Optional.of(Optional.empty()));
+        if (name.isEmpty() || transform.isEmpty() || parallelism.isEmpty() || partitionBy.isEmpty() || timeout.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(
-                new StageSpec(name.get(), location, transform.get(), parallelism.get(), partitionBy.get()));
+        return Optional.of(new StageSpec(
+                name.get(), location, transform.get(), parallelism.get(), partitionBy.get(), timeout.get()));
     }
 
     /** The stage's {@code sql:} (with its {@code mode:}) or its {@code java:}: exactly one of them. */
@@ -128,6 +130,16 @@ final class StageReader {
             return Optional.empty();
         }
         return Optional.of(new SqlTransformSpec(sql.get(), text.contentStart((ScalarNode) sqlValue), mode.get()));
+    }
+
+    /** A positive duration; empty (a problem added) otherwise. */
+    private Optional<Optional<Duration>> timeout(Node value) {
+        Optional<Duration> timeout = YamlValues.duration("timeout", value, "30s, 500ms or 10m", problems);
+        if (timeout.filter(Duration::isZero).isPresent()) {
+            problems.add(location(value), "'timeout' must be longer than 0, got " + describe(value));
+            return Optional.empty();
+        }
+        return timeout.map(Optional::of);
     }
 
     private boolean isFirst(String name, Location location, Node nameValue) {

@@ -2,7 +2,9 @@ package dev.skein.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One stage of the chain. Its name is also its tap path ({@code pipeline/stage}).
@@ -12,10 +14,17 @@ import java.util.List;
  * @param transform what the stage does
  * @param parallelism number of tasks, at least 1
  * @param partitionBy columns to hash-route rows to this stage's tasks on; empty for no hashing
+ * @param timeout how long each of the stage's tasks may run before it fails the pipeline (its
+ *     DuckDB query interrupted); empty for no limit
  */
 public record StageSpec(
-        String name, Location location, TransformSpec transform, int parallelism, List<String> partitionBy) {
-    /** Checks that no component is null and that parallelism is at least 1; copies the list. */
+        String name,
+        Location location,
+        TransformSpec transform,
+        int parallelism,
+        List<String> partitionBy,
+        Optional<Duration> timeout) {
+    /** Checks that no component is null, that parallelism is at least 1 and a timeout positive; copies the list. */
     public StageSpec {
         requireNonNull(name, "name is null");
         requireNonNull(location, "location is null");
@@ -24,5 +33,14 @@ public record StageSpec(
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
         }
+        requireNonNull(timeout, "timeout is null");
+        if (timeout.filter(limit -> limit.isZero() || limit.isNegative()).isPresent()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout.get());
+        }
+    }
+
+    /** A stage without a timeout. */
+    public StageSpec(String name, Location location, TransformSpec transform, int parallelism, List<String> partitionBy) {
+        this(name, location, transform, parallelism, partitionBy, Optional.empty());
     }
 }

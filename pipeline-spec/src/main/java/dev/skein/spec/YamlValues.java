@@ -1,10 +1,12 @@
 package dev.skein.spec;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.nodes.MappingNode;
@@ -19,6 +21,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class YamlValues {
     private static final Pattern DIGITS = Pattern.compile("[0-9]+(_[0-9]+)*");
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,9})(ms|s|m)");
     private static final int MAX_QUOTED_LENGTH = 40;
 
     private YamlValues() {}
@@ -82,6 +85,26 @@ final class YamlValues {
             return Optional.of(scalar.getValue());
         }
         problems.add(location(value), "'" + key + "' must be a non-empty string, got " + describe(value));
+        return Optional.empty();
+    }
+
+    /**
+     * A duration written as a whole number with {@code ms}, {@code s} or {@code m} ({@code 500ms},
+     * {@code 30s}, {@code 2m}); {@code example} completes the message of anything else.
+     */
+    static Optional<Duration> duration(String key, Node value, String example, Problems problems) {
+        if (value instanceof ScalarNode scalar) {
+            Matcher matcher = DURATION.matcher(scalar.getValue());
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                return Optional.of(switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    default -> Duration.ofMinutes(amount);
+                });
+            }
+        }
+        problems.add(location(value), "'" + key + "' must be a duration such as " + example + ", got " + describe(value));
         return Optional.empty();
     }
 

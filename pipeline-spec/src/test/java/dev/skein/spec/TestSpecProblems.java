@@ -109,7 +109,7 @@ class TestSpecProblems {
                         """))
                 .containsExactly(
                         "p.yaml:5:3: error: unknown key 'foo' in source; valid keys: type, sql, path, schema, batch-rows",
-                        "p.yaml:9:5: error: unknown key 'window' in stage 'copy'; valid keys: name, sql, java, mode, parallelism, partition-by",
+                        "p.yaml:9:5: error: unknown key 'window' in stage 'copy'; valid keys: name, sql, java, mode, parallelism, partition-by, timeout",
                         "p.yaml:12:5: error: unknown key 'format' in sink #1; valid keys: type, path, table",
                         "p.yaml:13:1: error: unknown key 'version' in pipeline; valid keys: name, source, stages, sinks, placement, restart");
     }

@@ -43,6 +43,38 @@ class TestStageProblems {
     }
 
     @Test
+    void timeoutsAreDurationsLongerThanZero() {
+        assertThat(problems(
+                        """
+                        name: w1
+                        source: {type: generate, sql: SELECT 1 AS x}
+                        stages:
+                          - name: x
+                            sql: SELECT * FROM input
+                            timeout: 0s
+                          - name: y
+                            sql: SELECT * FROM input
+                            timeout: soon
+                          - name: z
+                            sql: SELECT * FROM input
+                            timeout: 30
+                        """))
+                .containsExactly(
+                        "p.yaml:6:14: error: 'timeout' must be longer than 0, got '0s'",
+                        "p.yaml:9:14: error: 'timeout' must be a duration such as 30s, 500ms or 10m, got 'soon'",
+                        "p.yaml:12:14: error: 'timeout' must be a duration such as 30s, 500ms or 10m, got '30'");
+        assertThat(TestingSpecs.parse("""
+                        name: w1
+                        source: {type: generate, sql: SELECT 1 AS x}
+                        stages:
+                          - {name: x, sql: SELECT * FROM input, timeout: 30s}
+                          - {name: y, sql: SELECT * FROM input}
+                        """).stages())
+                .extracting(StageSpec::timeout)
+                .containsExactly(java.util.Optional.of(java.time.Duration.ofSeconds(30)), java.util.Optional.empty());
+    }
+
+    @Test
     void emptyStages() {
         assertThat(problems(
                         """

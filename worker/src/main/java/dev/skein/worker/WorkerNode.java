@@ -5,6 +5,7 @@ import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.cluster.flight.ClusterCredentials;
 import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.spi.ErrorCode;
@@ -13,6 +14,7 @@ import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.FlightClientPool;
+import dev.skein.worker.flight.IpcHeaderGuard;
 import dev.skein.worker.flight.WorkerFlightProducer;
 import dev.skein.worker.task.StatusReporter;
 import dev.skein.worker.task.WorkerTasks;
@@ -91,11 +93,12 @@ public final class WorkerNode implements AutoCloseable {
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
-        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, reporter));
-        server = own(FlightServer.builder(
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, reporter,
+                DataPlaneCapabilities.of(auth)));
+        server = own(IpcHeaderGuard.installedOn(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
-                        new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql()))
+                        new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql())))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());

@@ -3,7 +3,9 @@ package dev.skein.coordinator.flight;
 import dev.skein.cluster.IngestTicket;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.TapTicket;
+import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskPlacement;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.coordinator.scheduling.PipelineService;
@@ -35,8 +37,9 @@ import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The coordinator's Flight service: taps. {@code GetFlightInfo} on a stage answers one endpoint
- * per task, at the worker that runs it, with an opaque tap ticket; the client then {@code DoGet}s
- * each endpoint. The schema comes from the worker running the stage's first task.
+ * per task, at the worker that runs it, with an opaque tap ticket that carries the capability to
+ * tap that task (a worker refuses a ticket without it); the client then {@code DoGet}s each
+ * endpoint. The schema comes from the worker running the stage's first task.
  */
 public final class CoordinatorFlightProducer extends NoOpFlightProducer {
     /** An action's body is a pipeline name: anything longer is refused before it is decoded. */
@@ -46,14 +49,19 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
     private final PipelineService pipelines;
     private final BufferAllocator allocator;
     private final ClusterCredentials credentials;
+    private final DataPlaneCapabilities capabilities;
 
-    /** @param credentials what the coordinator's own calls to workers carry */
-    public CoordinatorFlightProducer(
-            ZkPlanStore plans, PipelineService pipelines, BufferAllocator allocator, ClusterCredentials credentials) {
+    /**
+     * @param credentials what the coordinator's own calls to workers carry
+     * @param capabilities how the tickets it hands out grant a tap or an ingest
+     */
+    public CoordinatorFlightProducer(ZkPlanStore plans, PipelineService pipelines, BufferAllocator allocator,
+            ClusterCredentials credentials, DataPlaneCapabilities capabilities) {
         this.plans = plans;
         this.pipelines = pipelines;
         this.allocator = allocator;
         this.credentials = credentials;
+        this.capabilities = capabilities;
     }
 
     /** {@code finish-ingest} (body: the pipeline name): the ingest input is complete. */
@@ -141,11 +149,12 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
         List<FlightEndpoint> endpoints = new ArrayList<>();
         for (TaskPlacement task : plan.tasksOf(stage)) {
             TapTicket ticket = TapTicket.of(plan.pipeline(), plan.epoch(), stage, task.index(), request.limit(),
-                    request.follow());
+                    request.follow(), tapCapability(plan, stage, task.index()));
             endpoints.add(new FlightEndpoint(new Ticket(ticket.encode()), Location.forGrpcInsecure(task.host(), task.port())));
         }
         TaskPlacement first = plan.tasksOf(stage).get(0);
-        Schema schema = workerSchema(first, TapTicket.of(plan.pipeline(), plan.epoch(), stage, 0, 0, false));
+        Schema schema = workerSchema(first, TapTicket.of(plan.pipeline(), plan.epoch(), stage, first.index(), 0, false,
+                tapCapability(plan, stage, first.index())));
         return new FlightInfo(schema, descriptor, endpoints, -1, -1);
     }
 
@@ -157,11 +166,18 @@ public final class CoordinatorFlightProducer extends NoOpFlightProducer {
         List<FlightEndpoint> endpoints = new ArrayList<>();
         byte[] firstCommand = null;
         for (TaskPlacement task : plan.tasksOf(0)) {
-            byte[] command = IngestTicket.of(plan.pipeline(), plan.epoch(), task.index()).encode();
+            TaskKey key = new TaskKey(plan.pipeline(), plan.epoch(), 0, task.index());
+            byte[] command = IngestTicket.of(plan.pipeline(), plan.epoch(), task.index(),
+                    capabilities.issue(plan.exchangeToken(), DataPlaneCapabilities.Kind.INGEST, key, -1)).encode();
             firstCommand = firstCommand == null ? command : firstCommand;
             endpoints.add(new FlightEndpoint(new Ticket(command), Location.forGrpcInsecure(task.host(), task.port())));
         }
         return new FlightInfo(workerSchema(plan.tasksOf(0).get(0), firstCommand), descriptor, endpoints, -1, -1);
+    }
+
+    private String tapCapability(PipelinePlan plan, int stage, int index) {
+        return capabilities.issue(plan.exchangeToken(), DataPlaneCapabilities.Kind.TAP,
+                new TaskKey(plan.pipeline(), plan.epoch(), stage, index), -1);
     }
 
     private Schema workerSchema(TaskPlacement task, TapTicket ticket) {

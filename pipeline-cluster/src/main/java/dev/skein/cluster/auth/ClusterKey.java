@@ -32,10 +32,15 @@ public final class ClusterKey {
     /** Key separation: the secret is never used as a key directly, so it can serve other uses later. */
     private static final byte[] TOKEN_KEY_LABEL = "skein/v1/bearer-token-signing".getBytes(StandardCharsets.UTF_8);
 
-    private final SecretKeySpec tokenKey;
+    private static final byte[] CAPABILITY_KEY_LABEL =
+            "skein/v1/data-plane-capability-signing".getBytes(StandardCharsets.UTF_8);
 
-    private ClusterKey(SecretKeySpec tokenKey) {
+    private final SecretKeySpec tokenKey;
+    private final SecretKeySpec capabilityKey;
+
+    private ClusterKey(SecretKeySpec tokenKey, SecretKeySpec capabilityKey) {
         this.tokenKey = tokenKey;
+        this.capabilityKey = capabilityKey;
     }
 
     /** The key of a secret given as text (a file's content or {@code SKEIN_SECRET}); surrounding blanks are ignored. */
@@ -46,7 +51,9 @@ public final class ClusterKey {
             throw new SkeinException(ErrorCode.INVALID_CONFIG, "the cluster secret has " + bytes.length
                     + " bytes; it needs at least " + MIN_SECRET_BYTES + " (for example: head -c 32 /dev/urandom | base64)");
         }
-        return new ClusterKey(new SecretKeySpec(hmac(new SecretKeySpec(bytes, ALGORITHM), TOKEN_KEY_LABEL), ALGORITHM));
+        SecretKeySpec secretKey = new SecretKeySpec(bytes, ALGORITHM);
+        return new ClusterKey(new SecretKeySpec(hmac(secretKey, TOKEN_KEY_LABEL), ALGORITHM),
+                new SecretKeySpec(hmac(secretKey, CAPABILITY_KEY_LABEL), ALGORITHM));
     }
 
     /** The key of the secret in {@code file}; warns when other users may read the file. */
@@ -77,7 +84,12 @@ public final class ClusterKey {
         return hmac(tokenKey, data);
     }
 
-    private static byte[] hmac(SecretKeySpec key, byte[] data) {
+    /** HMAC-SHA256 of {@code data} under the data-plane capability key (separate from the token key). */
+    byte[] signCapability(byte[] data) {
+        return hmac(capabilityKey, data);
+    }
+
+    static byte[] hmac(SecretKeySpec key, byte[] data) {
         try {
             // A Mac is not thread-safe; a fresh one per call costs about a microsecond.
             Mac mac = Mac.getInstance(ALGORITHM);

@@ -31,6 +31,37 @@ class TestPasswordFile {
         assertThat(users).hasToString("PasswordFile[alice, bob]");
     }
 
+    /**
+     * The user-enumeration probe of issue 10: a wrong password answered in 4.7 ms for one user and
+     * ~270 ms for another. Here a wrong password for a known user and any password for an unknown
+     * one must cost the same: the medians of interleaved checks may differ by less than half.
+     */
+    @Test
+    void aWrongPasswordTakesAsLongForAnUnknownUserAsForAKnownOne() {
+        PasswordFile users = PasswordFile.parse("users", List.of(
+                "alice:" + PasswordHash.of("wonderland", 20_000).encode(),
+                "bob:" + PasswordHash.of("builder", 2_000).encode()));
+        int rounds = 9;
+        long[] known = new long[rounds];
+        long[] unknown = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            long start = System.nanoTime();
+            assertThat(users.authenticate("alice", "guess " + i)).isFalse();
+            known[i] = System.nanoTime() - start;
+            start = System.nanoTime();
+            assertThat(users.authenticate("mallory", "guess " + i)).isFalse();
+            unknown[i] = System.nanoTime() - start;
+        }
+        double ratio = (double) median(unknown) / median(known);
+        assertThat(ratio).as("unknown / known user, median of %d checks each", rounds).isBetween(0.5, 2.0);
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
     @Test
     void everyProblemIsReportedWithItsLine() {
         String alice = "alice:" + PasswordHash.of("one", ITERATIONS).encode();

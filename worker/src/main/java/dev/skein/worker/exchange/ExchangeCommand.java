@@ -16,15 +16,17 @@ import java.io.IOException;
  * @param stage receiving stage position
  * @param index receiving task index
  * @param from sending task index in the upstream stage
- * @param token the plan's exchange token: the capability to send into its tasks
+ * @param capability what grants this edge, from sender {@code from} into the receiving task: made by
+ *     the sending worker from the plan (see {@link dev.skein.cluster.auth.DataPlaneCapabilities})
  */
-public record ExchangeCommand(int version, String pipeline, long epoch, int stage, int index, int from, String token) {
-    public static final int VERSION = 2;
+public record ExchangeCommand(
+        int version, String pipeline, long epoch, int stage, int index, int from, String capability) {
+    public static final int VERSION = 3;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    public static ExchangeCommand of(TaskKey target, int from, String token) {
+    public static ExchangeCommand of(TaskKey target, int from, String capability) {
         return new ExchangeCommand(
-                VERSION, target.pipeline(), target.epoch(), target.stage(), target.index(), from, token);
+                VERSION, target.pipeline(), target.epoch(), target.stage(), target.index(), from, capability);
     }
 
     public TaskKey target() {
@@ -42,16 +44,19 @@ public record ExchangeCommand(int version, String pipeline, long epoch, int stag
     public static ExchangeCommand decode(byte[] bytes) {
         ExchangeCommand command;
         try {
-            command = MAPPER.readValue(bytes, ExchangeCommand.class);
+            command = bytes == null || bytes.length == 0 ? null : MAPPER.readValue(bytes, ExchangeCommand.class);
         } catch (IOException e) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "malformed exchange command: " + e.getMessage(), e);
+        }
+        if (command == null) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the exchange command is empty");
         }
         if (command.version() != VERSION) {
             throw new SkeinException(
                     ErrorCode.NOT_SUPPORTED, "unsupported exchange command version " + command.version());
         }
-        if (command.pipeline() == null || command.token() == null) {
-            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "exchange command without a pipeline or token");
+        if (command.pipeline() == null) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "exchange command without a pipeline");
         }
         return command;
     }

@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cluster.IngestTicket;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
-import dev.skein.cluster.TaskKey;
 import dev.skein.worker.exchange.BatchValidation;
 import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.task.Task;
-import dev.skein.worker.task.WorkerTasks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +35,15 @@ final class IngestReceiver {
     /**
      * @return rows the source task took
      */
-    static long receive(WorkerTasks tasks, FlightStream stream)
+    static long receive(DataPlaneGate gate, FlightStream stream)
             throws Exception {
-        Task task = stream.getDescriptor().isCommand()
-                ? task(tasks, IngestTicket.decode(stream.getDescriptor().getCommand()))
-                : tasks.ingestTask(stream.getDescriptor().getPath().get(0), 0);
+        if (!stream.getDescriptor().isCommand()) {
+            String pipeline = stream.getDescriptor().getPath().get(0);
+            throw new SkeinException(ErrorCode.PERMISSION_DENIED, "ingest into '" + pipeline + "' refused: the call"
+                    + " carries no capability; DoPut with the ticket of the coordinator's GetFlightInfo(PATH ["
+                    + pipeline + ", \"ingest\"]) as the descriptor's command");
+        }
+        Task task = task(gate, IngestTicket.decode(stream.getDescriptor().getCommand()));
         Schema expected = task.awaitIngestSchema();
         checkSchema(task.wiring().key().pipeline(), expected, stream.getSchema());
         TaskInbox inbox = task.inbox().orElseThrow();
@@ -61,9 +63,9 @@ final class IngestReceiver {
         return rows;
     }
 
-    /** The source task a ticket names, waiting briefly for its plan to reach this worker. */
-    static Task task(WorkerTasks tasks, IngestTicket ticket) {
-        return tasks.awaitTask(new TaskKey(ticket.pipeline(), ticket.epoch(), 0, ticket.index()), TASK_LOOKUP);
+    /** The source task a ticket names and grants, waiting briefly for its plan to reach this worker. */
+    static Task task(DataPlaneGate gate, IngestTicket ticket) {
+        return gate.ingest(ticket, TASK_LOOKUP);
     }
 
     private static void checkSchema(String pipeline, Schema expected, Schema actual) {

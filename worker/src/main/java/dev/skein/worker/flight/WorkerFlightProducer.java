@@ -8,7 +8,6 @@ import dev.skein.cluster.flight.CallStatuses;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.TableStore;
-import dev.skein.cluster.TaskKey;
 import dev.skein.worker.exchange.ExchangeCommand;
 import dev.skein.worker.exchange.InboundExchange;
 import dev.skein.worker.exchange.TaskInbox;
@@ -52,6 +51,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     private final WorkerTasks tasks;
     private final BufferAllocator allocator;
     private final TableService tables;
+    private final DataPlaneGate gate;
     private final long startedAtMillis = System.currentTimeMillis();
 
     public WorkerFlightProducer(
@@ -60,6 +60,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         this.tasks = tasks;
         this.allocator = allocator;
         this.tables = new TableService(tables, allocator, allowSql, workerId);
+        this.gate = new DataPlaneGate(tasks);
     }
 
     @Override
@@ -69,11 +70,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         TaskInbox inbox;
         try {
             command = ExchangeCommand.decode(reader.getDescriptor().getCommand());
-            task = tasks.awaitTask(command.target(), TASK_ARRIVAL_TIMEOUT);
-            if (!task.wiring().acceptsExchangeToken(command.token())) {
-                throw new SkeinException(ErrorCode.PERMISSION_DENIED, "exchange into task " + command.target()
-                        + " refused: the token is not this plan's (only the plan's own tasks may send to it)");
-            }
+            task = gate.exchange(command, TASK_ARRIVAL_TIMEOUT);
             inbox = task.inbox().orElseThrow(() -> new SkeinException(
                     ErrorCode.INVALID_ARGUMENT, "task " + command.target() + " is a source and takes no input"));
         } catch (RuntimeException e) {
@@ -90,7 +87,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
             JsonNode json = ticketJson(ticket.getBytes());
             if ("tap".equals(json.path("kind").asText())) {
                 TapTicket tap = TapTicket.decode(ticket.getBytes());
-                Task task = tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT);
+                Task task = gate.tap(tap, TAP_LOOKUP_TIMEOUT);
                 TapStreamer.stream(task.taps(), tap, allocator, listener);
             } else {
                 tables.stream(MAPPER.treeToValue(json, TableService.TableTicket.class), listener);
@@ -125,7 +122,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     }
 
     /**
-     * DoPut: into an ingest pipeline (PATH [pipeline, "ingest"] or CMD {"kind":"ingest",...}), or
+     * DoPut: into an ingest pipeline (CMD: the ingest ticket from the coordinator), or
      * appended to the table PATH [table] names, in one transaction. Acknowledged once, with the rows
      * taken, as JSON app metadata.
      */
@@ -138,7 +135,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
                 JsonNode command = descriptor.isCommand() ? ticketJson(descriptor.getCommand()) : MAPPER.nullNode();
                 String ack;
                 if (IngestReceiver.isIngest(path, command)) {
-                    long rows = IngestReceiver.receive(tasks, stream);
+                    long rows = IngestReceiver.receive(gate, stream);
                     ack = "{\"ingested\":" + rows + "}";
                 } else if (path.size() == 1) {
                     long rows = tables.append(path.get(0), stream);
@@ -183,24 +180,20 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         try {
             String kind = descriptor.isCommand() ? ticketJson(descriptor.getCommand()).path("kind").asText() : "";
             if (kind.equals("ingest")) {
-                Task task = IngestReceiver.task(tasks, IngestTicket.decode(descriptor.getCommand()));
+                Task task = IngestReceiver.task(gate, IngestTicket.decode(descriptor.getCommand()));
                 return new SchemaResult(task.awaitIngestSchema());
             }
             if (!kind.equals("tap")) {
                 return new SchemaResult(tables.info(descriptor).getSchemaOptional().orElseThrow());
             }
             TapTicket tap = TapTicket.decode(descriptor.getCommand());
-            return new SchemaResult(TapStreamer.awaitSchema(tasks.awaitTask(taskOf(tap), TAP_LOOKUP_TIMEOUT).taps()));
+            return new SchemaResult(TapStreamer.awaitSchema(gate.tap(tap, TAP_LOOKUP_TIMEOUT).taps()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CallStatus.CANCELLED.withDescription("worker shutting down").toRuntimeException();
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
-    }
-
-    private static TaskKey taskOf(TapTicket tap) {
-        return new TaskKey(tap.pipeline(), tap.epoch(), tap.stage(), tap.index());
     }
 
     @Override

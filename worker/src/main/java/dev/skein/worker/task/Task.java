@@ -64,6 +64,8 @@ public final class Task implements Runnable {
     private volatile DuckDbSession session;
     private volatile PartialAggregation partial;
     private volatile boolean cancelled;
+    /** Set when the stage's timeout stopped the task: the failure it reports instead of CANCELLED. */
+    private volatile SkeinException timedOut;
     private volatile TaskState state = TaskState.STARTING;
     private volatile Optional<ErrorCode> errorCode = Optional.empty();
 
@@ -158,6 +160,21 @@ public final class Task implements Runnable {
         }
     }
 
+    /**
+     * Fails the task because it ran past its stage's {@code timeout:} (a user error, never
+     * restarted): stops it as {@link #cancel} does, its DuckDB query included. Nothing happens
+     * once the task has ended.
+     */
+    public void timeOut(String after) {
+        if (state != TaskState.STARTING && state != TaskState.RUNNING) {
+            return;
+        }
+        timedOut = new SkeinException(ErrorCode.STAGE_FAILED, "timed out after " + after
+                + " (the stage's timeout); its query was interrupted");
+        log.warn("{} of pipeline '{}' timed out after {}", wiring.label(), wiring.key().pipeline(), after);
+        cancel();
+    }
+
     /** The DuckDB statement the task runs now, if any, for health checks. */
     public Optional<DuckDbSession.RunningQuery> runningQuery() {
         DuckDbSession current = session;
@@ -190,7 +207,10 @@ public final class Task implements Runnable {
             setState(TaskState.FINISHED, Optional.empty());
         } catch (Throwable failure) {
             abortSinks();
-            if (cancelled) {
+            if (timedOut != null) {
+                errorCode = Optional.of(timedOut.errorCode());
+                setState(TaskState.FAILED, Optional.of(describe(timedOut)));
+            } else if (cancelled) {
                 setState(TaskState.CANCELLED, Optional.empty());
             } else {
                 log.warn("{} of pipeline '{}' failed", wiring.label(), wiring.key().pipeline(), failure);

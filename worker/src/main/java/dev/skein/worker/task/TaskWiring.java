@@ -16,8 +16,7 @@ import dev.skein.spec.TransformSpec;
 import dev.skein.worker.exchange.OutputEdge;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.stage.StageTask;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,7 +33,9 @@ import java.util.Optional;
  * @param sinks set on last-stage tasks
  * @param batchRows rows per batch leaving DuckDB
  * @param parallelism tasks in this stage
- * @param exchangeToken the plan's exchange token: senders present it, this task's inbox demands it
+ * @param exchangeToken the plan's exchange token: the key of every capability into this task (see
+ *     {@link dev.skein.cluster.auth.DataPlaneCapabilities})
+ * @param timeout how long the task may run (the stage's {@code timeout:}); empty for no limit
  * @param preAggregate set when the next stage is a split {@code final} stage: the partial
  *     aggregation this task runs over all of its output, sending only its result
  */
@@ -49,6 +50,7 @@ public record TaskWiring(
         int batchRows,
         int parallelism,
         String exchangeToken,
+        Optional<Duration> timeout,
         Optional<String> preAggregate) {
     public TaskWiring {
         requireNonNull(key, "key is null");
@@ -59,6 +61,7 @@ public record TaskWiring(
         requireNonNull(output, "output is null");
         sinks = List.copyOf(sinks);
         requireNonNull(exchangeToken, "exchangeToken is null");
+        requireNonNull(timeout, "timeout is null");
         requireNonNull(preAggregate, "preAggregate is null");
         if (preAggregate.isPresent() && output.isEmpty()) {
             throw new IllegalArgumentException("a task without an output edge has nothing to pre-aggregate for");
@@ -87,6 +90,7 @@ public record TaskWiring(
                 spec.source().batchRows(),
                 plan.tasksOf(stage).size(),
                 plan.exchangeToken(),
+                stage == 0 ? Optional.empty() : spec.stages().get(stage - 1).timeout(),
                 plan.preAggregationOf(stage + 1).map(PreAggregation::partialSql));
     }
 
@@ -109,10 +113,9 @@ public record TaskWiring(
         return new TaskAddress(task.keyIn(plan), task.workerId(), task.host(), task.port());
     }
 
-    /** Whether {@code presented} is this plan's exchange token (compared in constant time). */
-    public boolean acceptsExchangeToken(String presented) {
-        return presented != null && MessageDigest.isEqual(
-                exchangeToken.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
+    /** Whether the plan names upstream task {@code from} as a sender to this task. */
+    public boolean hasSender(int from) {
+        return senders.stream().anyMatch(sender -> sender.key().index() == from);
     }
 
     public boolean isLastStage() {

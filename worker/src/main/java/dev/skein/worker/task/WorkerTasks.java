@@ -5,6 +5,7 @@ import dev.skein.cluster.PlanListener;
 import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.TaskState;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecLimits;
 import dev.skein.spec.SpecParser;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,15 +57,20 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     private final TransformLoader transforms;
     private final TableStore tables;
     private final TaskEvents events;
+    private final DataPlaneCapabilities capabilities;
     private final Map<TaskKey, CompletableFuture<Task>> tasks = new ConcurrentHashMap<>();
     private final Map<String, Long> latestEpoch = new ConcurrentHashMap<>();
     private final ExecutorService planThread = Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "plans"));
     private final ExecutorService taskThreads = Executors.newCachedThreadPool(runnable -> daemon(runnable, "task"));
+    /** Fires stages' timeouts; a timeout of a task that already ended does nothing. */
+    private final ScheduledExecutorService timeouts =
+            Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "stage-timeouts"));
 
     public WorkerTasks(
             String workerId, BufferAllocator allocator, DuckDbDatabase database, FlightClientPool clients,
-            TransformLoader transforms, TableStore tables, TaskEvents events) {
+            TransformLoader transforms, TableStore tables, TaskEvents events, DataPlaneCapabilities capabilities) {
         this.workerId = workerId;
+        this.capabilities = capabilities;
         this.tables = tables;
         this.allocator = allocator;
         this.database = database;
@@ -127,6 +134,8 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             }
             Task task = new Task(wiring, allocator, database, tables, this::openChannel, transforms, events);
             slot.complete(task);
+            wiring.timeout().ifPresent(limit -> timeouts.schedule(
+                    () -> task.timeOut(describe(limit)), limit.toMillis(), TimeUnit.MILLISECONDS));
             taskThreads.execute(task);
         }
     }
@@ -148,7 +157,8 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
                     "task " + target.key() + " is a source and takes no input")), sender, from, schema, target);
         }
         return OutboundStream.open(clients.client(target.host(), target.port()), sender,
-                ExchangeCommand.of(target.key(), from, token), schema, target.toString(), cancelled);
+                ExchangeCommand.of(target.key(), from,
+                        capabilities.issue(token, DataPlaneCapabilities.Kind.EXCHANGE, target.key(), from)), schema, target.toString(), cancelled);
     }
 
     private void forEachTask(PipelinePlan plan, Consumer<Task> action, TaskState inState) {
@@ -225,18 +235,23 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
         }
     }
 
-    /**
-     * The running ingest source task of {@code pipeline} on this worker with the given index, for
-     * a DoPut that names the pipeline rather than an epoch.
-     */
-    public Task ingestTask(String pipeline, int index) {
-        long epoch = latestEpoch.getOrDefault(pipeline, 0L);
-        return awaitTask(new TaskKey(pipeline, epoch, 0, index), Duration.ofSeconds(2));
+    /** What the data-plane calls into this worker's tasks must present, and how they are checked. */
+    public DataPlaneCapabilities capabilities() {
+        return capabilities;
     }
 
     /** The tasks currently known, for status reports and health checks. */
     public List<Task> tasks() {
         return tasks.values().stream().map(slot -> slot.getNow(null)).filter(task -> task != null).toList();
+    }
+
+    /** {@code 30s}, {@code 2m}, {@code 1500ms}: a timeout as the spec writes it. */
+    private static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -248,6 +263,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         planThread.shutdownNow();
+        timeouts.shutdownNow();
         tasks().forEach(Task::cancel);
         taskThreads.shutdown();
         if (!taskThreads.awaitTermination(10, TimeUnit.SECONDS)) {

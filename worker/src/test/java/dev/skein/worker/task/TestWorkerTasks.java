@@ -12,6 +12,8 @@ import dev.skein.cluster.TaskKey;
 import dev.skein.cluster.TaskPlacement;
 import dev.skein.cluster.TaskState;
 import dev.skein.cluster.TaskOutput;
+import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.cluster.flight.ClusterCredentials;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -47,9 +49,13 @@ class TestWorkerTasks {
     private final FlightClientPool clients = new FlightClientPool(allocator, ClusterCredentials.none());
     private final TransformLoader loader = TransformLoader.classPathOnly();
     private final Map<TaskKey, TaskState> states = new ConcurrentHashMap<>();
+    private final Map<TaskKey, String> errors = new ConcurrentHashMap<>();
     private final WorkerTasks tasks = new WorkerTasks("w1", allocator, database, clients, loader, tables,
-            (Task task, TaskState state, Optional<String> error, Optional<ResultPreview> preview) ->
-                    states.put(task.wiring().key(), state));
+            (Task task, TaskState state, Optional<String> error, Optional<ResultPreview> preview) -> {
+                error.ifPresent(message -> errors.put(task.wiring().key(), message));
+                states.put(task.wiring().key(), state);
+            },
+            DataPlaneCapabilities.of(AuthConfig.open()));
 
     @TempDir
     Path dir;
@@ -111,6 +117,30 @@ class TestWorkerTasks {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> states.get(source) == TaskState.CANCELLED);
         assertThat(states.get(new TaskKey("p", 7, 1, 0))).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void aStageThatRunsPastItsTimeoutFailsAsAUserErrorAndItsQueryIsInterrupted() {
+        String slow = """
+                name: p
+                source: {type: generate, sql: "SELECT 1 AS one"}
+                stages:
+                  - name: slow
+                    timeout: 500ms
+                    sql: "SELECT sum(i) AS s FROM input, range(100000000000000) t(i)"
+                sinks: [{type: count}]
+                """;
+        tasks.planChanged(plan(slow, 8, PipelineState.RUNNING));
+        TaskKey stage = new TaskKey("p", 8, 1, 0);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> states.get(stage) == TaskState.FAILED);
+        Task task = tasks.awaitTask(stage, Duration.ofSeconds(1));
+        assertThat(errors.get(stage)).isEqualTo("stage 'slow' task 0 failed: timed out after 500ms (the stage's"
+                + " timeout); its query was interrupted");
+        assertThat(task.errorCode()).contains(ErrorCode.STAGE_FAILED);
+        assertThat(ErrorCode.STAGE_FAILED.type()).as("never restarted").isEqualTo(ErrorCode.Type.USER);
+        assertThat(task.runningQuery()).isEmpty();
+        assertThat(states.get(new TaskKey("p", 8, 0, 0))).isEqualTo(TaskState.FINISHED);
     }
 
     @Test
