@@ -2,6 +2,7 @@ package dev.skein.coordinator.scheduling;
 
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
@@ -24,6 +25,7 @@ public final class PipelineService {
     private static final int MAX_NAME_LENGTH = 128;
 
     private final ZkPlanStore plans;
+    private final ZkLeadership leadership;
     private final ZkWorkerRegistry workers;
     private final SqlBinder binder;
     private final DataRoots dataRoots;
@@ -33,9 +35,10 @@ public final class PipelineService {
      * @param dataRoots where every source and sink path of a submitted pipeline must lie
      * @param limits how large a submitted pipeline may be
      */
-    public PipelineService(
-            ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder, DataRoots dataRoots, SpecLimits limits) {
+    public PipelineService(ZkPlanStore plans, ZkLeadership leadership, ZkWorkerRegistry workers, SqlBinder binder,
+            DataRoots dataRoots, SpecLimits limits) {
         this.plans = plans;
+        this.leadership = leadership;
         this.workers = workers;
         this.binder = binder;
         this.dataRoots = dataRoots;
@@ -49,8 +52,10 @@ public final class PipelineService {
      * @param requestedBaseDir the directory the submitter wants relative paths resolved against;
      *     honoured only inside a data root. Without it they resolve against the first data root.
      * @throws dev.skein.spec.InvalidSpecException with every problem found
+     * @throws SkeinException NOT_LEADER on a coordinator that does not lead
      */
     public synchronized PipelineView submit(String name, String file, String yaml, Optional<Path> requestedBaseDir) {
+        requireLeading("submit pipeline '" + name + "'");
         Path baseDir = baseDirectory(requestedBaseDir);
         PipelineSpec spec = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
         if (!spec.name().equals(name)) {
@@ -97,6 +102,7 @@ public final class PipelineService {
     /** Cancels a running pipeline; a finished one is left as it is. */
     public synchronized PipelineView cancel(String name) {
         checkName(name);
+        requireLeading("cancel pipeline '" + name + "'");
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         if (!plan.state().isTerminal()) {
             plan = plan.withState(PipelineState.CANCELLED, System.currentTimeMillis(), Optional.of("cancelled by user"));
@@ -111,6 +117,7 @@ public final class PipelineService {
      */
     public synchronized PipelineView finishIngest(String name) {
         checkName(name);
+        requireLeading("finish the input of pipeline '" + name + "'");
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         if (!(spec.source() instanceof IngestSourceSpec)) {
@@ -129,6 +136,22 @@ public final class PipelineService {
         stageNames.add("source");
         spec.stages().stream().map(StageSpec::name).forEach(stageNames::add);
         return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+    }
+
+    /**
+     * Refuses a change on a coordinator that does not lead, naming the leader; the plan writes are
+     * fenced as well, so this is the early, clear answer, not the guard.
+     */
+    private void requireLeading(String what) {
+        if (leadership.isLeader()) {
+            return;
+        }
+        String leader = leadership.leader()
+                .map(term -> "coordinator '" + term.coordinatorId() + "' leads (REST " + term.restUrl() + ", Flight "
+                        + term.flightAddress() + ")")
+                .orElse("no coordinator leads at the moment");
+        throw new SkeinException(ErrorCode.NOT_LEADER, "coordinator '" + leadership.participantId()
+                + "' does not lead, so it cannot " + what + "; " + leader);
     }
 
     /** Refuses what cannot be a pipeline name before it reaches ZooKeeper (a path of it). */
