@@ -24,15 +24,15 @@ final class TestingCoordinatorProcess implements AutoCloseable {
     private final String id;
     private final Process process;
     private final Path log;
-    private final String restUrl;
+    private volatile String restUrl;
 
-    private TestingCoordinatorProcess(String id, Process process, Path log, String restUrl) {
+    private TestingCoordinatorProcess(String id, Process process, Path log) {
         this.id = id;
         this.process = process;
         this.log = log;
-        this.restUrl = restUrl;
     }
 
+    /** Starts the process; see {@link #awaitServing()}. */
     static TestingCoordinatorProcess start(String id, Path dir, String zookeeper, Duration sessionTimeout)
             throws IOException {
         Path log = dir.resolve(id + ".log");
@@ -43,23 +43,24 @@ final class TestingCoordinatorProcess implements AutoCloseable {
                 "--id", id, "--zookeeper", zookeeper, "--bind", "127.0.0.1", "--http-port", "0", "--flight-port", "0",
                 "--session-timeout", sessionTimeout.toString(), "--data-dir", dir.toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new TestingCoordinatorProcess(id, process, log);
+    }
+
+    /** Waits until the coordinator serves (its ports are in its log). */
+    TestingCoordinatorProcess awaitServing() throws IOException {
         String[] url = new String[1];
-        try {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                Matcher serving = SERVING.matcher(Files.readString(log));
-                if (serving.find()) {
-                    url[0] = "http://127.0.0.1:" + serving.group(1);
-                }
-                return url[0] != null || !process.isAlive();
-            });
-        } catch (RuntimeException e) {
-            process.destroyForcibly();
-            throw e;
-        }
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Matcher serving = SERVING.matcher(Files.readString(log));
+            if (serving.find()) {
+                url[0] = "http://127.0.0.1:" + serving.group(1);
+            }
+            return url[0] != null || !process.isAlive();
+        });
         if (url[0] == null) {
             throw new IllegalStateException("coordinator '" + id + "' exited: " + Files.readString(log));
         }
-        return new TestingCoordinatorProcess(id, process, log, url[0]);
+        restUrl = url[0];
+        return this;
     }
 
     String id() {
