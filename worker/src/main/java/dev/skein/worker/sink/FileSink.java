@@ -58,6 +58,8 @@ final class FileSink implements Sink {
     private boolean tableCreated;
     private boolean committed;
     private boolean manifestWritten;
+    /** Whether this task's part is in the target (its own, to remove when undoing the commit). */
+    private boolean publishedPart;
     /** Files of the previous output this task moved into {@link #replaced()}, by their target path. */
     private final List<Path> movedAside = new ArrayList<>();
     /** The outermost directory {@link #finish} created, removed again on abort if still empty. */
@@ -192,6 +194,7 @@ final class FileSink implements Sink {
         Path published = published();
         moveAside(published);
         Files.move(stagedFile, published, StandardCopyOption.ATOMIC_MOVE);
+        publishedPart = true;
         if (index == 0) {
             replaceManifest();
         }
@@ -287,9 +290,8 @@ final class FileSink implements Sink {
     }
 
     private void rollBack() throws IOException {
-        Path published = published();
-        if (!movedAside.contains(published)) {
-            Files.deleteIfExists(published);
+        if (publishedPart) {
+            Files.deleteIfExists(published());
         }
         if (manifestWritten && !movedAside.contains(target.resolve(MANIFEST))) {
             Files.deleteIfExists(target.resolve(MANIFEST));
@@ -300,6 +302,7 @@ final class FileSink implements Sink {
         }
         movedAside.clear();
         committed = false;
+        publishedPart = false;
         manifestWritten = false;
         deleteIfEmpty(replaced());
     }

@@ -123,6 +123,19 @@ class TestDataRoots {
     }
 
     @Test
+    void aTaskThatCannotMoveThePartItReplacesAsideFailsToCommit() throws Exception {
+        Path out = root.resolve("blocked");
+        runSink("p", out, 1, 2);
+        Files.createDirectories(out.resolve(".staging-2-p/replaced/part-1.csv/blocked"));
+        try (FileSink second = sink("p", out, 2, 1, 2)) {
+            second.finish(SCHEMA);
+            assertThatThrownBy(second::commit).isInstanceOf(java.nio.file.FileSystemException.class);
+            second.abort();
+        }
+        assertThat(out.resolve("part-1.csv")).exists();
+    }
+
+    @Test
     void aRunRemovesOnlyTheStagingItsPipelineLeftInEarlierEpochs() throws Exception {
         Path out = Files.createDirectory(root.resolve("left"));
         Path truncated = Files.createDirectories(out.resolve(".staging-1-p/replaced"));
