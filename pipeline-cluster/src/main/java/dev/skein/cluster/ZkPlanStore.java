@@ -248,6 +248,31 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
+    /** A plan as last seen by the change feed (answers while ZooKeeper is unreachable). */
+    public Optional<PipelinePlan> cachedPlan(String pipeline) {
+        return cache.get(ZkPaths.plan(pipeline))
+                .filter(data -> data.getData() != null && data.getData().length > 0)
+                .map(data -> RecordCodec.decode(data.getData(), PipelinePlan.class));
+    }
+
+    /**
+     * The task statuses of one epoch as last seen by the change feed, ordered by stage and index
+     * (answers while ZooKeeper is unreachable).
+     */
+    public List<TaskStatus> cachedTaskStatuses(String pipeline, long epoch) {
+        String prefix = ZkPaths.tasks(pipeline, epoch) + "/";
+        return cache.stream()
+                .filter(data -> data.getPath().startsWith(prefix) && data.getData() != null && data.getData().length > 0)
+                .map(data -> RecordCodec.decode(data.getData(), TaskStatus.class))
+                .sorted(Comparator.comparingInt(TaskStatus::stage).thenComparingInt(TaskStatus::index))
+                .toList();
+    }
+
+    /** True while this node's ZooKeeper connection is up. */
+    public boolean connected() {
+        return curator.getZookeeperClient().isConnected();
+    }
+
     /** Every stored plan, ordered by name, as last seen by the change feed. */
     public List<PipelinePlan> plans() {
         return cache.stream()

@@ -123,7 +123,9 @@ class TestZkPlanStore {
                 ZkLeadership leadership = lead(cluster, "c1")) {
             long epoch = store.nextEpoch();
             store.createPlan(plan("down", epoch, PipelineState.RUNNING));
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1);
+            store.putTaskStatus("down", status(epoch, TaskState.RUNNING));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1
+                    && store.cachedTaskStatuses("down", epoch).size() == 1);
 
             zookeeper.stop();
             await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.curator().getZookeeperClient().isConnected());
@@ -137,6 +139,10 @@ class TestZkPlanStore {
                     .hasMessage("cannot read the task statuses of 'down': ZooKeeper is unreachable");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
             assertThat(store.plans()).as("the cached plans still answer").hasSize(1);
+            assertThat(store.connected()).isFalse();
+            assertThat(store.cachedPlan("down")).contains(plan("down", epoch, PipelineState.RUNNING));
+            assertThat(store.cachedTaskStatuses("down", epoch)).containsExactly(status(epoch, TaskState.RUNNING));
+            assertThat(store.cachedPlan("absent")).isEmpty();
 
             zookeeper.restart();
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> store.plan("down").isPresent());

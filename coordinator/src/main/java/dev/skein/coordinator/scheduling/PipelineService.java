@@ -2,6 +2,7 @@ package dev.skein.coordinator.scheduling;
 
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.TaskStatus;
 import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
@@ -86,16 +87,26 @@ public final class PipelineService {
         return normalized;
     }
 
+    /** Every pipeline's view; while ZooKeeper is unreachable, as this coordinator last saw them. */
     public List<PipelineView> list() {
+        boolean connected = plans.connected();
         List<PipelineView> views = new ArrayList<>();
         for (PipelinePlan plan : plans.plans()) {
-            views.add(view(plan));
+            views.add(connected ? view(plan) : view(plan, plans.cachedTaskStatuses(plan.pipeline(), plan.epoch())));
         }
         return views;
     }
 
+    /**
+     * A pipeline's view, read from ZooKeeper; while ZooKeeper is unreachable, from this
+     * coordinator's copy of it (the change feed), as last seen.
+     */
     public PipelineView get(String name) {
         checkName(name);
+        if (!plans.connected()) {
+            PipelinePlan cached = plans.cachedPlan(name).orElseThrow(() -> notFound(name));
+            return view(cached, plans.cachedTaskStatuses(name, cached.epoch()));
+        }
         return view(plans.plan(name).orElseThrow(() -> notFound(name)));
     }
 
@@ -131,11 +142,15 @@ public final class PipelineService {
     }
 
     private PipelineView view(PipelinePlan plan) {
+        return view(plan, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+    }
+
+    private PipelineView view(PipelinePlan plan, List<TaskStatus> statuses) {
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         List<String> stageNames = new ArrayList<>();
         stageNames.add("source");
         spec.stages().stream().map(StageSpec::name).forEach(stageNames::add);
-        return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+        return PipelineViews.of(plan, stageNames, statuses);
     }
 
     /**
