@@ -89,10 +89,9 @@ public final class PipelineService {
 
     /** Every pipeline's view; while ZooKeeper is unreachable, as this coordinator last saw them. */
     public List<PipelineView> list() {
-        boolean connected = plans.connected();
         List<PipelineView> views = new ArrayList<>();
         for (PipelinePlan plan : plans.plans()) {
-            views.add(connected ? view(plan) : view(plan, plans.cachedTaskStatuses(plan.pipeline(), plan.epoch())));
+            views.add(view(plan, statusesOrCached(plan)));
         }
         return views;
     }
@@ -103,11 +102,18 @@ public final class PipelineService {
      */
     public PipelineView get(String name) {
         checkName(name);
-        if (!plans.connected()) {
-            PipelinePlan cached = plans.cachedPlan(name).orElseThrow(() -> notFound(name));
-            return view(cached, plans.cachedTaskStatuses(name, cached.epoch()));
+        if (plans.connected()) {
+            try {
+                return view(plans.plan(name).orElseThrow(() -> notFound(name)));
+            } catch (SkeinException e) {
+                if (e.errorCode() != ErrorCode.EXTERNAL) {
+                    throw e;
+                }
+                // The connection went while reading: answer from the copy, as when it is down.
+            }
         }
-        return view(plans.plan(name).orElseThrow(() -> notFound(name)));
+        PipelinePlan cached = plans.cachedPlan(name).orElseThrow(() -> notFound(name));
+        return view(cached, plans.cachedTaskStatuses(name, cached.epoch()));
     }
 
     /** Cancels a running pipeline; a finished one is left as it is. */
@@ -139,6 +145,20 @@ public final class PipelineService {
             plans.updatePlan(plan);
         }
         return view(plan);
+    }
+
+    /** The plan's task statuses from ZooKeeper, or as last seen while it is unreachable. */
+    private List<TaskStatus> statusesOrCached(PipelinePlan plan) {
+        if (plans.connected()) {
+            try {
+                return plans.taskStatuses(plan.pipeline(), plan.epoch());
+            } catch (SkeinException e) {
+                if (e.errorCode() != ErrorCode.EXTERNAL) {
+                    throw e;
+                }
+            }
+        }
+        return plans.cachedTaskStatuses(plan.pipeline(), plan.epoch());
     }
 
     private PipelineView view(PipelinePlan plan) {
