@@ -200,7 +200,10 @@ final class FileSink implements Sink {
         }
     }
 
-    /** Where the previous output goes while the commit is undecided: {@code .staging-<epoch>/replaced}. */
+    /**
+     * Where the previous output goes while the commit is undecided:
+     * {@code .staging-<epoch>-<pipeline>/replaced}.
+     */
     private Path replaced() {
         return stagedFile.getParent().resolve("replaced");
     }
