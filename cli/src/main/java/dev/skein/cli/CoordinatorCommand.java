@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(mixinStandardHelpOptions = true, name = "coordinator", description = "Run a coordinator (REST API, planning, supervision).")
+@Command(mixinStandardHelpOptions = true, name = "coordinator", description = "Run a coordinator (REST API, planning, supervision); run several for high availability: one leads, the others stand by and forward.")
 final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--zookeeper", required = true, description = "ZooKeeper connect string, host:port[,host:port]")
     String zookeeper;
@@ -35,8 +35,16 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "bind address (default ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--id", description = "participant id in the leader election (default: host name)")
+    @Option(names = "--id", description = "participant id in the leader election, unique among coordinators (default: host name)")
     String id;
+
+    @Option(names = "--advertise-host", description = "the host other coordinators reach this one at, to forward calls"
+            + " to the leader (default: --bind, or the host name if that is 0.0.0.0)")
+    String advertiseHost;
+
+    @Option(names = "--session-timeout", defaultValue = "PT6S", description = "ZooKeeper session timeout, ISO-8601:"
+            + " how long a silent leader keeps leading before a standby takes over (default ${DEFAULT-VALUE})")
+    Duration sessionTimeout;
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "the workers' directory of Java transform jars, to check Java stages on submit")
     Path plugins;
@@ -63,13 +71,14 @@ final class CoordinatorCommand implements Callable<Integer> {
         AuthConfig authConfig = auth.config();
         String participant = id != null ? id : InetAddress.getLocalHost().getHostName();
         CoordinatorNode node = CoordinatorNode.start(
-                new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper),
+                new CoordinatorConfig(participant, bind, httpPort, flightPort, ZkClusterConfig.of(zookeeper).withSessionTimeout(sessionTimeout),
                         Optional.ofNullable(plugins), DataRoots.of(dataDirectories),
                         SpecLimits.DEFAULT.withMaxParallelism(maxParallelism).withMaxStages(maxStages),
-                        new Retention(keepFinished, keepFinishedFor)),
+                        new Retention(keepFinished, keepFinishedFor), Optional.ofNullable(advertiseHost)),
                 authConfig);
+        // Tests and scripts read the ports from this line.
         System.err.println("coordinator '" + participant + "' serving http://" + bind + ":" + node.httpPort()
-                + " and Flight on port " + node.flightPort());
+                + " and Flight on port " + node.flightPort() + "; it leads or stands by until the leader goes");
         return UntilShutdown.await(node);
     }
 }

@@ -1,5 +1,7 @@
 package dev.skein.coordinator;
 
+import dev.skein.cluster.LeaderTerm;
+import dev.skein.cluster.LeadershipListener;
 import dev.skein.cluster.ZkCluster;
 import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
@@ -30,12 +32,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator: waits to lead, then supervises pipelines and serves the REST API.
+ * A running coordinator: serves the REST API and Flight at once, and supervises pipelines while it
+ * leads. Any number may run; the others stand by until the leader goes.
  */
 public final class CoordinatorNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorNode.class);
     private static final Duration LAST_WRITES_BUDGET = Duration.ofSeconds(2);
-    private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(60);
     /** The coordinator's Flight calls carry tickets, descriptors and names: small. */
     private static final int MAX_FLIGHT_MESSAGE_BYTES = 4 << 20;
 
@@ -46,6 +48,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private Javalin http;
     private FlightServer flight;
     private PipelineService pipelines;
+    private ZkLeadership leadership;
     private volatile boolean closed;
 
     private CoordinatorNode(CoordinatorConfig config, AuthConfig auth) {
@@ -72,21 +75,17 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private void startAll() {
         cluster = own(ZkCluster.connect(config.zookeeper()));
-        ZkLeadership leadership = own(cluster.leadership(config.id())).start();
-        if (!leadership.awaitLeadership(LEADERSHIP_TIMEOUT)) {
-            throw new SkeinException(ErrorCode.EXTERNAL,
-                    "coordinator '" + config.id() + "' did not become leader within " + LEADERSHIP_TIMEOUT.toSeconds()
-                            + " s; is another coordinator running?");
-        }
         ZkWorkerRegistry workers = own(cluster.workerRegistry()).start();
         ZkPlanStore plans = own(cluster.planStore());
-        PipelineSupervisor supervisor = own(new PipelineSupervisor(plans, workers, config.retention()));
+        ZkLeadership leadership = cluster.leadership(config.id());
+        PipelineSupervisor supervisor =
+                own(new PipelineSupervisor(plans, workers, config.retention(), leadership::isLeader));
         plans.addListener(supervisor);
         plans.start();
         supervisor.start();
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
         SqlBinder binder = own(SqlBinder.open(transforms, config.dataRoots()));
-        pipelines = new PipelineService(plans, workers, binder, config.dataRoots(), config.specLimits());
+        pipelines = new PipelineService(plans, leadership, workers, binder, config.dataRoots(), config.specLimits());
         BufferAllocator allocator = own(new RootAllocator());
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
                         new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id()),
@@ -100,15 +99,41 @@ public final class CoordinatorNode implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL,
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
-        http = RestApi.create(pipelines, auth);
+        http = RestApi.create(pipelines, leadership, auth);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
         if (!auth.enabled()) {
             log.warn("coordinator '{}' runs WITHOUT authentication: anyone who reaches its ports can submit, cancel and"
                     + " tap pipelines; start it with --auth (see README, Authentication)", config.id());
         }
-        log.info("coordinator '{}' serving http://{}:{} and Flight on port {}", config.id(), config.bindHost(),
-                http.port(), flight.getPort());
+        // Joins the election last, once its ports are known, and leaves it first on close, so a
+        // standby takes over without waiting for this node's session to expire. It serves REST
+        // and Flight while it stands by, for as long as it runs.
+        String host = config.advertiseHost();
+        this.leadership = own(leadership).start("http://" + host + ":" + http.port(), host + ":" + flight.getPort(),
+                new LeadershipListener() {
+                    @Override
+                    public void leading(LeaderTerm term) {
+                        supervisor.adopt();
+                    }
+
+                    @Override
+                    public void standingBy() {
+                        // The supervisor and the service ask the leadership before each step.
+                    }
+                });
+        log.info("coordinator '{}' serving http://{}:{} and Flight on port {}; waiting to lead", config.id(),
+                config.bindHost(), http.port(), flight.getPort());
+    }
+
+    /** Waits until this coordinator leads; false if {@code timeout} passed first. */
+    public boolean awaitLeadership(Duration timeout) {
+        return leadership.awaitLeadership(timeout);
+    }
+
+    /** True while this coordinator leads. */
+    public boolean isLeader() {
+        return leadership.isLeader();
     }
 
     private <T extends AutoCloseable> T own(T resource) {

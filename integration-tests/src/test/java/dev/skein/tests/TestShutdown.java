@@ -66,6 +66,11 @@ class TestShutdown {
                         rest.get("endless").body().path("stages").get(1).path("rowsOut").asLong() > 0);
 
                 zookeeper.stop();
+                // Reads answer from the coordinator's copy while ZooKeeper is gone.
+                CoordinatorClient.ApiResponse cached = rest.get("endless");
+                assertThat(cached.status()).as("answer %s", cached.body()).isEqualTo(200);
+                assertThat(cached.body().path("state").asText()).isEqualTo("RUNNING");
+                assertThat(rest.list().status()).isEqualTo(200);
                 long started = System.nanoTime();
                 coordinator.close();
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(STOP_WITHIN);

@@ -20,6 +20,8 @@ public final class ZkCluster implements AutoCloseable {
 
     private final ZkClusterConfig config;
     private final ZkShutdown shutdown = new ZkShutdown();
+    /** Shared by this node's leadership and plan store: plan writes check the term it holds. */
+    private final LeaderFence fence = new LeaderFence();
     private final CuratorFramework curator;
     private volatile boolean closed;
 
@@ -64,19 +66,27 @@ public final class ZkCluster implements AutoCloseable {
         return curator;
     }
 
+    /** The leader term this node holds, for tests of this package. */
+    LeaderFence fence() {
+        return fence;
+    }
+
     /** Worker membership; the caller closes it. */
     public ZkWorkerRegistry workerRegistry() {
         return new ZkWorkerRegistry(curator);
     }
 
-    /** Plans and task statuses; the caller closes it. */
+    /**
+     * Plans and task statuses; the caller closes it. Plan writes succeed only while this node
+     * leads (see {@link #leadership}).
+     */
     public ZkPlanStore planStore() {
-        return new ZkPlanStore(curator, shutdown);
+        return new ZkPlanStore(curator, shutdown, fence);
     }
 
     /** Coordinator leadership; the caller closes it. */
     public ZkLeadership leadership(String participantId) {
-        return new ZkLeadership(curator, participantId);
+        return new ZkLeadership(curator, fence, participantId);
     }
 
     /**

@@ -6,6 +6,7 @@ package dev.skein.cluster;
  * <pre>
  * /workers/{workerId}                   ephemeral, WorkerInfo JSON
  * /leader                               LeaderLatch of the coordinators
+ * /leader-epoch                         LeaderTerm JSON of the current leader; its version fences plan writes
  * /epoch                                the last epoch handed out (decimal text)
  * /pipelines/{name}/plan                PipelinePlan JSON
  * /pipelines/{name}/tasks/{epoch}/{stage-index}  TaskStatus JSON; only the plan's epoch has a
@@ -15,6 +16,7 @@ package dev.skein.cluster;
 final class ZkPaths {
     static final String WORKERS = "/workers";
     static final String LEADER = "/leader";
+    static final String LEADER_EPOCH = "/leader-epoch";
     static final String EPOCH = "/epoch";
     static final String PIPELINES = "/pipelines";
 

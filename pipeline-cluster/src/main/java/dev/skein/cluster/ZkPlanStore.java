@@ -8,29 +8,36 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Pipeline plans and task statuses in ZooKeeper (layout in {@link ZkPaths}). Reads that decide
- * something go to ZooKeeper directly; listeners are fed from a {@link CuratorCache}.
+ * something go to ZooKeeper directly; listeners are fed from a {@link CuratorCache}. Plan writes
+ * are transactions that check the version of {@code /leader-epoch} this node's leader term wrote
+ * ({@link LeaderFence}), so a deposed coordinator's writes fail (NOT_LEADER); task status writes
+ * are fenced by their epoch instead.
  */
 public final class ZkPlanStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkPlanStore.class);
 
     private final CuratorFramework curator;
     private final ZkShutdown shutdown;
+    private final LeaderFence fence;
     private final CuratorCache cache;
     private volatile boolean closed;
 
-    ZkPlanStore(CuratorFramework curator, ZkShutdown shutdown) {
+    ZkPlanStore(CuratorFramework curator, ZkShutdown shutdown, LeaderFence fence) {
         this.curator = curator;
         this.shutdown = shutdown;
+        this.fence = fence;
         this.cache = CuratorCache.build(curator, ZkPaths.PIPELINES);
     }
 
@@ -66,50 +73,86 @@ public final class ZkPlanStore implements AutoCloseable {
     }
 
     /**
-     * Stores a new plan, replacing a finished pipeline of the same name (and its task statuses).
+     * Stores a new plan, replacing a finished pipeline of the same name (its task statuses go
+     * with it). Fenced: fails with NOT_LEADER unless this node holds the current leader term.
      *
      * @throws SkeinException ALREADY_EXISTS if a pipeline of that name is still running
      */
     public void createPlan(PipelinePlan plan) {
-        Optional<PipelinePlan> existing = plan(plan.pipeline());
-        if (existing.isPresent() && !existing.get().state().isTerminal()) {
-            throw new SkeinException(
-                    ErrorCode.ALREADY_EXISTS,
-                    "pipeline '" + plan.pipeline() + "' is already " + existing.get().state()
-                            + "; cancel it first");
-        }
+        String pipeline = plan.pipeline();
+        String what = "the plan of '" + pipeline + "'";
+        int fenceVersion = fence.requireVersion(what);
         try {
-            if (existing.isPresent()) {
-                curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.pipeline(plan.pipeline()));
+            Stat stat = new Stat();
+            Optional<PipelinePlan> existing = Optional.empty();
+            try {
+                existing = Optional.of(RecordCodec.decode(
+                        curator.getData().storingStatIn(stat).forPath(ZkPaths.plan(pipeline)), PipelinePlan.class));
+            } catch (KeeperException.NoNodeException absent) {
+                // A new pipeline.
             }
-            // The epoch's status directory first: a worker starts tasks when it sees the plan.
-            curator.create().creatingParentContainersIfNeeded().forPath(ZkPaths.tasks(plan.pipeline(), plan.epoch()));
-            curator.create().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
+            if (existing.isPresent() && !existing.get().state().isTerminal()) {
+                throw new SkeinException(ErrorCode.ALREADY_EXISTS,
+                        "pipeline '" + pipeline + "' is already " + existing.get().state() + "; cancel it first");
+            }
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(fenceCheck(fenceVersion));
+            if (curator.checkExists().forPath(ZkPaths.pipeline(pipeline)) == null) {
+                ops.add(curator.transactionOp().create().forPath(ZkPaths.pipeline(pipeline)));
+            }
+            if (curator.checkExists().forPath(ZkPaths.tasks(pipeline)) == null) {
+                ops.add(curator.transactionOp().create().forPath(ZkPaths.tasks(pipeline)));
+            }
+            // The epoch's status directory with the plan: a worker starts tasks when it sees the plan.
+            ops.add(curator.transactionOp().create().forPath(ZkPaths.tasks(pipeline, plan.epoch())));
+            ops.add(existing.isPresent()
+                    ? curator.transactionOp().setData().withVersion(stat.getVersion())
+                            .forPath(ZkPaths.plan(pipeline), RecordCodec.encode(plan))
+                    : curator.transactionOp().create().forPath(ZkPaths.plan(pipeline), RecordCodec.encode(plan)));
+            if (!commit(ops, what)) {
+                throw new SkeinException(ErrorCode.ALREADY_EXISTS,
+                        "pipeline '" + pipeline + "' was submitted again meanwhile; look at its state");
+            }
+            existing.ifPresent(replaced -> deleteStatuses(pipeline, replaced.epoch()));
+        } catch (SkeinException e) {
+            throw e;
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store the plan of '" + plan.pipeline() + "'", e);
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store " + what, e);
         }
     }
 
-    /** Overwrites an existing plan (a state change); best effort once the node shuts down. */
+    /**
+     * Overwrites an existing plan (a state change); best effort once the node shuts down. Fenced:
+     * fails with NOT_LEADER unless this node holds the current leader term.
+     */
     public void updatePlan(PipelinePlan plan) {
-        checkMayWrite("the plan of '" + plan.pipeline() + "'");
+        String what = "the plan of '" + plan.pipeline() + "'";
+        checkMayWrite(what);
+        int fenceVersion = fence.requireVersion(what);
         try {
-            curator.setData().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan));
+            commit(List.of(fenceCheck(fenceVersion),
+                    curator.transactionOp().setData().forPath(ZkPaths.plan(plan.pipeline()), RecordCodec.encode(plan))),
+                    what);
+        } catch (SkeinException e) {
+            throw e;
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.EXTERNAL, "cannot update the plan of '" + plan.pipeline() + "'", e);
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot update " + what, e);
         }
     }
 
     /**
      * Replaces the plan of a pipeline that is being restarted with {@code next} (a new epoch),
      * only if the stored plan is still {@code current} (same epoch, state RESTARTING) and was not
-     * changed meanwhile (a cancel wins). Task statuses of the old epoch are removed, and from
+     * changed meanwhile (a cancel wins). The new epoch's status directory and the plan are one
+     * transaction, fenced by the leader term. Task statuses of the old epoch are removed, and from
      * then on status writes of that epoch are refused.
      *
      * @return false if the stored plan moved on (cancelled, deleted, replaced)
      */
     public boolean restartPlan(PipelinePlan current, PipelinePlan next) {
         String pipeline = current.pipeline();
+        String what = "the restarted plan of '" + pipeline + "'";
+        int fenceVersion = fence.requireVersion(what);
         try {
             Stat stat = new Stat();
             PipelinePlan stored = RecordCodec.decode(
@@ -117,26 +160,75 @@ public final class ZkPlanStore implements AutoCloseable {
             if (stored.epoch() != current.epoch() || stored.state() != PipelineState.RESTARTING) {
                 return false;
             }
-            curator.create().forPath(ZkPaths.tasks(pipeline, next.epoch()));
-            try {
-                curator.setData().withVersion(stat.getVersion()).forPath(ZkPaths.plan(pipeline), RecordCodec.encode(next));
-            } catch (KeeperException.BadVersionException raced) {
-                curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.tasks(pipeline, next.epoch()));
+            if (!commit(List.of(fenceCheck(fenceVersion),
+                    curator.transactionOp().create().forPath(ZkPaths.tasks(pipeline, next.epoch())),
+                    curator.transactionOp().setData().withVersion(stat.getVersion())
+                            .forPath(ZkPaths.plan(pipeline), RecordCodec.encode(next))), what)) {
                 return false;
             }
         } catch (KeeperException.NoNodeException e) {
             return false;
+        } catch (SkeinException e) {
+            throw e;
         } catch (Exception e) {
-            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store the restarted plan of '" + pipeline + "'", e);
+            throw new SkeinException(ErrorCode.EXTERNAL, "cannot store " + what, e);
         }
-        try {
-            curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.tasks(pipeline, current.epoch()));
-        } catch (Exception e) {
-            // Reads go by epoch, so leftover statuses of an old epoch are never seen; the next
-            // submission of the pipeline removes them.
-            log.warn("cannot remove the task statuses of epoch {} of '{}'", current.epoch(), pipeline, e);
-        }
+        deleteStatuses(pipeline, current.epoch());
         return true;
+    }
+
+    private void deleteStatuses(String pipeline, long epoch) {
+        try {
+            curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.tasks(pipeline, epoch));
+        } catch (KeeperException.NoNodeException gone) {
+            // Nothing left to remove.
+        } catch (Exception e) {
+            // Reads go by epoch, so leftover statuses of an old epoch are never seen; removing the
+            // pipeline removes them.
+            log.warn("cannot remove the task statuses of epoch {} of '{}'", epoch, pipeline, e);
+        }
+    }
+
+    private CuratorOp fenceCheck(int version) throws Exception {
+        return curator.transactionOp().check().withVersion(version).forPath(ZkPaths.LEADER_EPOCH);
+    }
+
+    /**
+     * Runs {@code ops}, whose first is the fence check, as one transaction.
+     *
+     * @return false if a later operation found the data moved on (a version or existence check)
+     * @throws SkeinException NOT_LEADER if the fence check failed: another coordinator took a newer term
+     */
+    private boolean commit(List<CuratorOp> ops, String what) throws Exception {
+        try {
+            curator.transaction().forOperations(ops);
+            return true;
+        } catch (KeeperException e) {
+            List<OpResult> results = e.getResults();
+            boolean fenced = results == null || results.isEmpty()
+                    ? fenceMoved()
+                    : results.get(0) instanceof OpResult.ErrorResult error && error.getErr() != 0;
+            if (fenced) {
+                fence.release();
+                throw new SkeinException(ErrorCode.NOT_LEADER, "refused to write " + what
+                        + ": this coordinator's leader term " + fence.term()
+                        + " is over, another coordinator leads now", e);
+            }
+            if (e instanceof KeeperException.BadVersionException || e instanceof KeeperException.NodeExistsException
+                    || e instanceof KeeperException.NoNodeException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private boolean fenceMoved() {
+        try {
+            Stat stat = curator.checkExists().forPath(ZkPaths.LEADER_EPOCH);
+            return stat == null || !fence.held() || stat.getVersion() != fence.requireVersion("a plan");
+        } catch (Exception e) {
+            return true;
+        }
     }
 
     /**
@@ -156,6 +248,31 @@ public final class ZkPlanStore implements AutoCloseable {
         }
     }
 
+    /** A plan as last seen by the change feed (answers while ZooKeeper is unreachable). */
+    public Optional<PipelinePlan> cachedPlan(String pipeline) {
+        return cache.get(ZkPaths.plan(pipeline))
+                .filter(data -> data.getData() != null && data.getData().length > 0)
+                .map(data -> RecordCodec.decode(data.getData(), PipelinePlan.class));
+    }
+
+    /**
+     * The task statuses of one epoch as last seen by the change feed, ordered by stage and index
+     * (answers while ZooKeeper is unreachable).
+     */
+    public List<TaskStatus> cachedTaskStatuses(String pipeline, long epoch) {
+        String prefix = ZkPaths.tasks(pipeline, epoch) + "/";
+        return cache.stream()
+                .filter(data -> data.getPath().startsWith(prefix) && data.getData() != null && data.getData().length > 0)
+                .map(data -> RecordCodec.decode(data.getData(), TaskStatus.class))
+                .sorted(Comparator.comparingInt(TaskStatus::stage).thenComparingInt(TaskStatus::index))
+                .toList();
+    }
+
+    /** True while this node's ZooKeeper connection is up. */
+    public boolean connected() {
+        return curator.getZookeeperClient().isConnected();
+    }
+
     /** Every stored plan, ordered by name, as last seen by the change feed. */
     public List<PipelinePlan> plans() {
         return cache.stream()
@@ -165,15 +282,37 @@ public final class ZkPlanStore implements AutoCloseable {
                 .toList();
     }
 
-    /** Removes a pipeline and its task statuses. */
+    /**
+     * Removes a pipeline and its task statuses, in one transaction fenced by the leader term.
+     *
+     * @throws SkeinException NOT_LEADER unless this node holds the current leader term
+     */
     public void deletePipeline(String pipeline) {
+        String what = "the removal of pipeline '" + pipeline + "'";
+        int fenceVersion = fence.requireVersion(what);
         try {
-            curator.delete().deletingChildrenIfNeeded().forPath(ZkPaths.pipeline(pipeline));
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(fenceCheck(fenceVersion));
+            deleteOps(ZkPaths.pipeline(pipeline), ops);
+            if (!commit(ops, what)) {
+                throw new SkeinException(ErrorCode.EXTERNAL,
+                        "pipeline '" + pipeline + "' changed while it was being removed; removing it again later");
+            }
         } catch (KeeperException.NoNodeException e) {
             // Already gone: deleting is idempotent.
+        } catch (SkeinException e) {
+            throw e;
         } catch (Exception e) {
             throw new SkeinException(ErrorCode.EXTERNAL, "cannot delete pipeline '" + pipeline + "'", e);
         }
+    }
+
+    /** Deletes of {@code path} and everything under it, children first. */
+    private void deleteOps(String path, List<CuratorOp> ops) throws Exception {
+        for (String child : curator.getChildren().forPath(path)) {
+            deleteOps(path + "/" + child, ops);
+        }
+        ops.add(curator.transactionOp().delete().forPath(path));
     }
 
     /**

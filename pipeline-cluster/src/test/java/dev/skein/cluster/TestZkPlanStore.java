@@ -24,6 +24,21 @@ class TestZkPlanStore {
                 Optional.of(new ResultPreview(List.of("n"), List.of(List.of("10")))));
     }
 
+    private static final LeadershipListener QUIET = new LeadershipListener() {
+        @Override
+        public void leading(LeaderTerm term) {}
+
+        @Override
+        public void standingBy() {}
+    };
+
+    /** Makes {@code cluster} the leader, as plan writes require. */
+    private static ZkLeadership lead(ZkCluster cluster, String id) {
+        ZkLeadership leadership = cluster.leadership(id).start("http://" + id, id + ":1", QUIET);
+        assertThat(leadership.awaitLeadership(Duration.ofSeconds(10))).isTrue();
+        return leadership;
+    }
+
     @Test
     void storesPlansAndStatusesAndFeedsListeners() throws Exception {
         try (TestingServer zookeeper = new TestingServer();
@@ -43,6 +58,7 @@ class TestZkPlanStore {
                 }
             });
             store.start();
+            ZkLeadership leadership = lead(cluster, "c1");
 
             long first = store.nextEpoch();
             assertThat(store.nextEpoch()).isEqualTo(first + 1);
@@ -71,7 +87,8 @@ class TestZkPlanStore {
         try (TestingServer zookeeper = new TestingServer();
                 ZkCluster cluster = ZkCluster.connect(
                         ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
-                ZkPlanStore store = cluster.planStore().start()) {
+                ZkPlanStore store = cluster.planStore().start();
+                ZkLeadership leadership = lead(cluster, "c1")) {
             long first = store.nextEpoch();
             PipelinePlan running = plan("r", first, PipelineState.RUNNING);
             store.createPlan(running);
@@ -102,10 +119,13 @@ class TestZkPlanStore {
         try (TestingServer zookeeper = new TestingServer();
                 ZkCluster cluster = ZkCluster.connect(
                         ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(10)));
-                ZkPlanStore store = cluster.planStore().start()) {
+                ZkPlanStore store = cluster.planStore().start();
+                ZkLeadership leadership = lead(cluster, "c1")) {
             long epoch = store.nextEpoch();
             store.createPlan(plan("down", epoch, PipelineState.RUNNING));
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1);
+            store.putTaskStatus("down", status(epoch, TaskState.RUNNING));
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.plans().size() == 1
+                    && store.cachedTaskStatuses("down", epoch).size() == 1);
 
             zookeeper.stop();
             await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.curator().getZookeeperClient().isConnected());
@@ -119,9 +139,74 @@ class TestZkPlanStore {
                     .hasMessage("cannot read the task statuses of 'down': ZooKeeper is unreachable");
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
             assertThat(store.plans()).as("the cached plans still answer").hasSize(1);
+            assertThat(store.connected()).isFalse();
+            assertThat(store.cachedPlan("down")).contains(plan("down", epoch, PipelineState.RUNNING));
+            assertThat(store.cachedTaskStatuses("down", epoch)).containsExactly(status(epoch, TaskState.RUNNING));
+            assertThat(store.cachedPlan("absent")).isEmpty();
 
             zookeeper.restart();
             await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> store.plan("down").isPresent());
+        }
+    }
+
+    @Test
+    void aDeposedLeadersPlanWritesFailAndAStandbyWaitsForLeadership() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster first = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkCluster second = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkPlanStore firstStore = first.planStore().start();
+                ZkPlanStore secondStore = second.planStore().start();
+                ZkLeadership firstLeads = lead(first, "c1");
+                ZkLeadership secondWaits = second.leadership("c2").start("http://c2", "c2:1", QUIET)) {
+            long epoch = firstStore.nextEpoch();
+            PipelinePlan running = plan("f", epoch, PipelineState.RUNNING);
+            firstStore.createPlan(running);
+            assertThat(secondWaits.isLeader()).isFalse();
+            assertThat(secondWaits.leader()).contains(new LeaderTerm(firstLeads.leader().orElseThrow().term(), "c1",
+                    "http://c1", "c1:1"));
+            assertThatThrownBy(() -> secondStore.updatePlan(running.withState(PipelineState.CANCELLED, 1, Optional.empty())))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("not writing the plan of 'f': this coordinator does not lead");
+
+            // The first leader's session ends while it still believes it leads (a long pause):
+            // the second takes a newer term, and the first one's writes are refused by ZooKeeper.
+            long firstTerm = firstLeads.leader().orElseThrow().term();
+            first.curator().getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+            assertThat(secondWaits.awaitLeadership(Duration.ofSeconds(20))).isTrue();
+            assertThat(secondWaits.leader().orElseThrow().term()).isEqualTo(firstTerm + 1);
+            secondStore.updatePlan(running.withState(PipelineState.DRAINING, 0, Optional.empty()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> !firstLeads.isLeader());
+            assertThatThrownBy(() -> firstStore.updatePlan(running.withState(PipelineState.CANCELLED, 1, Optional.empty())))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("not writing the plan of 'f': this coordinator does not lead");
+            assertThat(secondStore.plan("f").orElseThrow().state()).isEqualTo(PipelineState.DRAINING);
+        }
+    }
+
+    @Test
+    void aStaleTermIsRefusedByZooKeeper() throws Exception {
+        try (TestingServer zookeeper = new TestingServer();
+                ZkCluster first = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkCluster second = ZkCluster.connect(
+                        ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(Duration.ofSeconds(2)));
+                ZkPlanStore firstStore = first.planStore().start();
+                ZkLeadership firstLeads = lead(first, "c1")) {
+            long epoch = firstStore.nextEpoch();
+            PipelinePlan running = plan("s", epoch, PipelineState.RUNNING);
+            firstStore.createPlan(running);
+            // Another coordinator writes a newer term while the first still holds its own (what a
+            // leader paused past its session sees in the moment it resumes, before Curator notices).
+            first.fence().hold(first.fence().requireVersion("test"), 1);
+            second.curator().setData().forPath(ZkPaths.LEADER_EPOCH,
+                    RecordCodec.encode(new LeaderTerm(99, "c2", "http://c2", "c2:1")));
+            assertThatThrownBy(() -> firstStore.updatePlan(running.withState(PipelineState.CANCELLED, 1, Optional.empty())))
+                    .isInstanceOf(SkeinException.class)
+                    .hasMessage("refused to write the plan of 's': this coordinator's leader term 1 is over,"
+                            + " another coordinator leads now");
+            assertThat(firstStore.plan("s").orElseThrow().state()).isEqualTo(PipelineState.RUNNING);
         }
     }
 

@@ -32,6 +32,11 @@ public enum ErrorCode {
      * zombie) and must stop its work for that plan, never retry it.
      */
     STALE_EPOCH(Type.FENCED),
+    /**
+     * This coordinator does not lead (or no longer does): the request belongs with the leading
+     * coordinator; a client tries the next coordinator address it knows.
+     */
+    NOT_LEADER(Type.EXTERNAL),
     /** No live worker can take the work. */
     NO_WORKERS(Type.RESOURCES),
     /** Memory or another resource ran out. */

@@ -12,6 +12,7 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.SpillDirectory;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.FlightClientPool;
 import dev.skein.worker.flight.IpcHeaderGuard;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -82,7 +84,9 @@ public final class WorkerNode implements AutoCloseable {
 
     private void startAll() throws IOException {
         BufferAllocator allocator = own(new RootAllocator());
-        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit(), config.dataRoots()));
+        SpillDirectory spill = own(SpillDirectory.prepare(config.id()));
+        DuckDbDatabase database = own(DuckDbDatabase.open(config.duckdbThreads(), config.duckdbMemoryLimit(),
+                config.dataRoots(), Optional.of(spill.path())));
         FlightClientPool clients = own(new FlightClientPool(allocator, ClusterCredentials.of(auth, config.id())));
         TransformLoader transforms = own(TransformLoader.of(config.pluginsDirectory()));
         if (!transforms.jars().isEmpty()) {

@@ -68,6 +68,17 @@ public final class CoordinatorClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines")).GET());
     }
 
+    /** Which coordinator answers, whether it leads, and the leader's term and addresses. */
+    public ApiResponse leader() {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/leader")).GET());
+    }
+
+    /** Tells an ingest pipeline that its input is complete. */
+    public ApiResponse finishIngest(String name) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name) + "/finish-ingest"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     public ApiResponse cancel(String name) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name))).DELETE());
     }

@@ -33,6 +33,7 @@ import org.apache.arrow.util.AutoCloseables;
 public final class LocalCluster implements AutoCloseable {
     private static final Duration WORKERS_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration WORKERS_STOP_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration LEADERSHIP_TIMEOUT = Duration.ofSeconds(30);
     /**
      * Where pipelines of a cluster started without data roots may read and write: the temporary
      * directory, where tests keep their files. {@code skein run} and {@code demo} name theirs.
@@ -138,6 +139,10 @@ public final class LocalCluster implements AutoCloseable {
         coordinator = own(CoordinatorNode.start(
                 new CoordinatorConfig("coordinator", "127.0.0.1", 0, 0, zk, pluginsDirectory, dataRoots),
                 login.map(LocalLogin::authConfig).orElseGet(AuthConfig::open)));
+        if (!coordinator.awaitLeadership(LEADERSHIP_TIMEOUT)) {
+            throw new SkeinException(ErrorCode.EXTERNAL, "the local coordinator did not become leader within "
+                    + LEADERSHIP_TIMEOUT.toSeconds() + " s");
+        }
         for (int i = 1; i <= workerCount; i++) {
             addWorker("worker-" + i, workerHeap, duckdbThreads);
         }

@@ -17,7 +17,7 @@ final class HttpStatuses {
             case NOT_SUPPORTED -> 501;
             // The node's own configuration is at fault, not the request.
             case INVALID_CONFIG, STAGE_FAILED, INTERNAL -> 500;
-            case NO_WORKERS, RESOURCES_EXHAUSTED, EXTERNAL -> 503;
+            case NO_WORKERS, RESOURCES_EXHAUSTED, EXTERNAL, NOT_LEADER -> 503;
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.skein.coordinator.http;
 
+import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.spec.InvalidSpecException;
@@ -28,8 +29,12 @@ import java.util.Optional;
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
  * DELETE /api/v1/pipelines/{name}   cancels
  * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
+ * GET    /api/v1/leader             which coordinator answers, whether it leads, and the leader's term and address
  * GET    /ping                      open even with authentication on, for health checks
  * </pre>
+ *
+ * Every coordinator answers every call: reads from ZooKeeper, and on a coordinator that does not
+ * lead, the calls that change something are forwarded to the leader ({@link LeaderForwarding}).
  *
  * Errors are JSON {@code {"code": ..., "message": ..., "problems": [...]}}; the HTTP status comes
  * from the error code in exactly one place, {@link HttpStatuses}.
@@ -40,7 +45,8 @@ public final class RestApi {
 
     private RestApi() {}
 
-    public static Javalin create(PipelineService pipelines, AuthConfig auth) {
+    public static Javalin create(PipelineService pipelines, ZkLeadership leadership, AuthConfig auth) {
+        LeaderForwarding leader = new LeaderForwarding(leadership);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -52,10 +58,22 @@ public final class RestApi {
             config.routes.get("/ping", ctx -> ctx.result("pong"));
             config.routes.get("/api/v1/pipelines", ctx -> ctx.json(pipelines.list()));
             config.routes.get("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.get(ctx.pathParam("name"))));
-            config.routes.put("/api/v1/pipelines/{name}", ctx -> submit(pipelines, ctx));
-            config.routes.post("/api/v1/pipelines/{name}/finish-ingest",
-                    ctx -> ctx.json(pipelines.finishIngest(ctx.pathParam("name"))));
-            config.routes.delete("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.cancel(ctx.pathParam("name"))));
+            config.routes.get("/api/v1/leader", ctx -> ctx.json(leaderView(leadership)));
+            config.routes.put("/api/v1/pipelines/{name}", ctx -> {
+                if (!leader.forwarded(ctx)) {
+                    submit(pipelines, ctx);
+                }
+            });
+            config.routes.post("/api/v1/pipelines/{name}/finish-ingest", ctx -> {
+                if (!leader.forwarded(ctx)) {
+                    ctx.json(pipelines.finishIngest(ctx.pathParam("name")));
+                }
+            });
+            config.routes.delete("/api/v1/pipelines/{name}", ctx -> {
+                if (!leader.forwarded(ctx)) {
+                    ctx.json(pipelines.cancel(ctx.pathParam("name")));
+                }
+            });
             config.routes.exception(InvalidSpecException.class, (e, ctx) -> ctx.status(400)
                     .json(error("INVALID_SPEC", "the pipeline spec is invalid",
                             e.problems().stream().map(Problem::toString).toList())));
@@ -79,6 +97,15 @@ public final class RestApi {
         Optional<Path> baseDir = Optional.ofNullable(ctx.queryParam("base-dir")).map(Path::of);
         Optional<Placement> placement = Optional.ofNullable(ctx.queryParam("placement")).map(RestApi::placement);
         ctx.status(201).json(pipelines.submit(name, file, ctx.body(), baseDir, placement));
+    }
+
+    /** {@code {"coordinator": id, "leading": bool, "leader": {term, coordinatorId, restUrl, flightAddress} | null}}. */
+    private static Map<String, Object> leaderView(ZkLeadership leadership) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("coordinator", leadership.participantId());
+        body.put("leading", leadership.isLeader());
+        body.put("leader", leadership.leader().orElse(null));
+        return body;
     }
 
     private static Map<String, Object> error(String code, String message, List<String> problems) {

@@ -3,6 +3,8 @@ package dev.skein.coordinator.scheduling;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.PipelineState;
+import dev.skein.cluster.TaskStatus;
+import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.cluster.ZkWorkerRegistry;
 import dev.skein.coordinator.binding.SqlBinder;
@@ -26,6 +28,7 @@ public final class PipelineService {
     private static final int MAX_NAME_LENGTH = 128;
 
     private final ZkPlanStore plans;
+    private final ZkLeadership leadership;
     private final ZkWorkerRegistry workers;
     private final SqlBinder binder;
     private final DataRoots dataRoots;
@@ -35,9 +38,10 @@ public final class PipelineService {
      * @param dataRoots where every source and sink path of a submitted pipeline must lie
      * @param limits how large a submitted pipeline may be
      */
-    public PipelineService(
-            ZkPlanStore plans, ZkWorkerRegistry workers, SqlBinder binder, DataRoots dataRoots, SpecLimits limits) {
+    public PipelineService(ZkPlanStore plans, ZkLeadership leadership, ZkWorkerRegistry workers, SqlBinder binder,
+            DataRoots dataRoots, SpecLimits limits) {
         this.plans = plans;
+        this.leadership = leadership;
         this.workers = workers;
         this.binder = binder;
         this.dataRoots = dataRoots;
@@ -52,9 +56,11 @@ public final class PipelineService {
      *     honoured only inside a data root. Without it they resolve against the first data root.
      * @param placement the submitter's placement, over the spec's own ({@code skein run --placement})
      * @throws dev.skein.spec.InvalidSpecException with every problem found
+     * @throws SkeinException NOT_LEADER on a coordinator that does not lead
      */
     public synchronized PipelineView submit(
             String name, String file, String yaml, Optional<Path> requestedBaseDir, Optional<Placement> placement) {
+        requireLeading("submit pipeline '" + name + "'");
         Path baseDir = baseDirectory(requestedBaseDir);
         PipelineSpec written = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
         PipelineSpec spec = placement.map(written::withPlacement).orElse(written);
@@ -86,22 +92,39 @@ public final class PipelineService {
         return normalized;
     }
 
+    /** Every pipeline's view; while ZooKeeper is unreachable, as this coordinator last saw them. */
     public List<PipelineView> list() {
         List<PipelineView> views = new ArrayList<>();
         for (PipelinePlan plan : plans.plans()) {
-            views.add(view(plan));
+            views.add(view(plan, statusesOrCached(plan)));
         }
         return views;
     }
 
+    /**
+     * A pipeline's view, read from ZooKeeper; while ZooKeeper is unreachable, from this
+     * coordinator's copy of it (the change feed), as last seen.
+     */
     public PipelineView get(String name) {
         checkName(name);
-        return view(plans.plan(name).orElseThrow(() -> notFound(name)));
+        if (plans.connected()) {
+            try {
+                return view(plans.plan(name).orElseThrow(() -> notFound(name)));
+            } catch (SkeinException e) {
+                if (e.errorCode() != ErrorCode.EXTERNAL) {
+                    throw e;
+                }
+                // The connection went while reading: answer from the copy, as when it is down.
+            }
+        }
+        PipelinePlan cached = plans.cachedPlan(name).orElseThrow(() -> notFound(name));
+        return view(cached, plans.cachedTaskStatuses(name, cached.epoch()));
     }
 
     /** Cancels a running pipeline; a finished one is left as it is. */
     public synchronized PipelineView cancel(String name) {
         checkName(name);
+        requireLeading("cancel pipeline '" + name + "'");
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         if (!plan.state().isTerminal()) {
             plan = plan.withState(PipelineState.CANCELLED, System.currentTimeMillis(), Optional.of("cancelled by user"));
@@ -116,6 +139,7 @@ public final class PipelineService {
      */
     public synchronized PipelineView finishIngest(String name) {
         checkName(name);
+        requireLeading("finish the input of pipeline '" + name + "'");
         PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         if (!(spec.source() instanceof IngestSourceSpec)) {
@@ -128,12 +152,46 @@ public final class PipelineService {
         return view(plan);
     }
 
+    /** The plan's task statuses from ZooKeeper, or as last seen while it is unreachable. */
+    private List<TaskStatus> statusesOrCached(PipelinePlan plan) {
+        if (plans.connected()) {
+            try {
+                return plans.taskStatuses(plan.pipeline(), plan.epoch());
+            } catch (SkeinException e) {
+                if (e.errorCode() != ErrorCode.EXTERNAL) {
+                    throw e;
+                }
+            }
+        }
+        return plans.cachedTaskStatuses(plan.pipeline(), plan.epoch());
+    }
+
     private PipelineView view(PipelinePlan plan) {
+        return view(plan, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+    }
+
+    private PipelineView view(PipelinePlan plan, List<TaskStatus> statuses) {
         PipelineSpec spec = SpecParser.parse(plan.specFile(), plan.specYaml(), Path.of(plan.baseDir()));
         List<String> stageNames = new ArrayList<>();
         stageNames.add("source");
         spec.stages().stream().map(StageSpec::name).forEach(stageNames::add);
-        return PipelineViews.of(plan, stageNames, plans.taskStatuses(plan.pipeline(), plan.epoch()));
+        return PipelineViews.of(plan, stageNames, statuses);
+    }
+
+    /**
+     * Refuses a change on a coordinator that does not lead, naming the leader; the plan writes are
+     * fenced as well, so this is the early, clear answer, not the guard.
+     */
+    private void requireLeading(String what) {
+        if (leadership.isLeader()) {
+            return;
+        }
+        String leader = leadership.leader()
+                .map(term -> "coordinator '" + term.coordinatorId() + "' leads (REST " + term.restUrl() + ", Flight "
+                        + term.flightAddress() + ")")
+                .orElse("no coordinator leads at the moment");
+        throw new SkeinException(ErrorCode.NOT_LEADER, "coordinator '" + leadership.participantId()
+                + "' does not lead, so it cannot " + what + "; " + leader);
     }
 
     /** Refuses what cannot be a pipeline name before it reaches ZooKeeper (a path of it). */

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * reachable live workers under a new epoch, up to {@code restart.attempts} times. User errors,
  * ingest pipelines and exhausted attempts fail the pipeline. Work happens on one thread, fed by
  * ZooKeeper events and a periodic sweep (so a coalesced event is never lost for long).
+ *
+ * <p>It acts only while its coordinator leads ({@code leading}); everything it needs is in
+ * ZooKeeper, so a coordinator that takes over adopts running pipelines as they are (their tasks
+ * keep running) and finishes supervising and committing them. Its writes are fenced by the leader
+ * term, so a deposed leader's last writes fail.
  */
 public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PipelineSupervisor.class);
@@ -58,21 +64,28 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     });
 
     private final Retention retention;
+    private final BooleanSupplier leading;
 
-    public PipelineSupervisor(ZkPlanStore plans, ZkWorkerRegistry workers) {
-        this(plans, workers, Retention.DEFAULT);
-    }
-
-    /** @param retention which finished pipelines each sweep removes from ZooKeeper */
-    public PipelineSupervisor(ZkPlanStore plans, ZkWorkerRegistry workers, Retention retention) {
+    /**
+     * @param retention which finished pipelines each sweep removes from ZooKeeper
+     * @param leading whether this coordinator leads now; nothing is done while it does not
+     */
+    public PipelineSupervisor(ZkPlanStore plans, ZkWorkerRegistry workers, Retention retention,
+            BooleanSupplier leading) {
         this.plans = plans;
         this.workers = workers;
         this.retention = retention;
+        this.leading = leading;
     }
 
     public void start() {
         workers.onChange(() -> thread.execute(this::sweep));
         thread.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Looks at every pipeline now: this coordinator has just become the leader. */
+    public void adopt() {
+        thread.execute(this::sweep);
     }
 
     @Override
@@ -81,6 +94,9 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     }
 
     private void sweep() {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
         List<PipelinePlan> all = plans.plans();
         for (PipelinePlan plan : all) {
             if (!plan.state().isTerminal()) {
@@ -100,6 +116,9 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     }
 
     private void evaluate(String pipeline) {
+        if (!leading.getAsBoolean()) {
+            return;
+        }
         try {
             Optional<PipelinePlan> stored = plans.plan(pipeline);
             if (stored.isEmpty() || stored.get().state().isTerminal()) {
@@ -240,6 +259,10 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
     }
 
     private void restart(String pipeline, long epoch) {
+        if (!leading.getAsBoolean()) {
+            // The next leader's sweep sees the plan RESTARTING and schedules the restart itself.
+            return;
+        }
         try {
             Optional<PipelinePlan> stored = plans.plan(pipeline);
             if (stored.isEmpty() || stored.get().state() != PipelineState.RESTARTING || stored.get().epoch() != epoch) {

@@ -47,7 +47,7 @@ public final class CallStatuses {
             // Flight has no FAILED_PRECONDITION; Skein peers read the exact code from the metadata.
             case STALE_EPOCH -> CallStatus.INVALID_ARGUMENT;
             case NO_WORKERS, RESOURCES_EXHAUSTED -> CallStatus.RESOURCE_EXHAUSTED;
-            case EXTERNAL -> CallStatus.UNAVAILABLE;
+            case EXTERNAL, NOT_LEADER -> CallStatus.UNAVAILABLE;
             case INTERNAL -> CallStatus.INTERNAL;
         };
     }

@@ -5,9 +5,11 @@ import static java.util.Objects.requireNonNull;
 import dev.skein.spec.DataRoots;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.arrow.memory.BufferAllocator;
 import org.duckdb.DuckDBConnection;
@@ -39,6 +41,17 @@ public final class DuckDbDatabase implements AutoCloseable {
      * @param dataRoots the only directories pipelines' SQL, sources and sinks may touch
      */
     public static DuckDbDatabase open(int threads, String memoryLimit, DataRoots dataRoots) {
+        return open(threads, memoryLimit, dataRoots, Optional.empty());
+    }
+
+    /**
+     * @param threads DuckDB worker threads for the whole database
+     * @param memoryLimit DuckDB memory limit, e.g. {@code 2GB}
+     * @param dataRoots the only directories pipelines' SQL, sources and sinks may touch
+     * @param spill where DuckDB spills past its memory limit; empty: DuckDB's default
+     *     ({@code .tmp} in the working directory)
+     */
+    public static DuckDbDatabase open(int threads, String memoryLimit, DataRoots dataRoots, Optional<Path> spill) {
         requireNonNull(memoryLimit, "memoryLimit is null");
         requireNonNull(dataRoots, "dataRoots is null");
         Properties properties = new Properties();
@@ -51,6 +64,9 @@ public final class DuckDbDatabase implements AutoCloseable {
                 statement.execute("SET threads = " + threads);
                 statement.execute("SET memory_limit = '" + memoryLimit.replace("'", "") + "'");
                 statement.execute("SET preserve_insertion_order = true");
+                if (spill.isPresent()) {
+                    statement.execute("SET temp_directory = '" + spill.get().toString().replace("'", "''") + "'");
+                }
             }
             DuckDbConfinement.apply(connection, dataRoots);
             return new DuckDbDatabase(connection, dataRoots);

@@ -7,12 +7,20 @@ import dev.skein.worker.duckdb.DuckDbSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -21,7 +29,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * Writes {@code part-<task>.<ext>} into a directory through DuckDB ({@code COPY ... TO}). Rows
  * collect in a DuckDB table (which spills to disk past the memory limit) and are written to a
  * hidden staging directory inside the target at {@link #finish}; {@link #commit()} renames the
- * file into the target directory, atomically per file.
+ * file into the target directory, atomically per file, after moving the part it replaces aside.
+ * The stage's commit is all-or-nothing across its tasks: until the pipeline succeeded ({@link
+ * #release()}) every committed task can put the previous output back ({@link #abort()}), which
+ * the worker does when the pipeline fails or is cancelled instead, e.g. because another task of the
+ * stage could not commit.
  *
  * <p>The target must lie inside the worker's data roots. A commit removes only files this pipeline
  * wrote: task 0 keeps a manifest ({@value #MANIFEST}: pipeline name, extension, parallelism) and
@@ -30,6 +42,8 @@ import org.apache.arrow.vector.types.pojo.Schema;
  */
 final class FileSink implements Sink {
     static final String MANIFEST = ".skein-parts";
+    private static final String STAGING_PREFIX = ".staging-";
+    private static final Pattern STAGING = Pattern.compile("\\.staging-([0-9]{1,19})-(.+)");
 
     private final DuckDbSession session;
     private final BufferAllocator allocator;
@@ -40,8 +54,14 @@ final class FileSink implements Sink {
     private final String copyOptions;
     private final int index;
     private final int parallelism;
+    private final long epoch;
     private boolean tableCreated;
     private boolean committed;
+    private boolean manifestWritten;
+    /** Whether this task's part is in the target (its own, to remove when undoing the commit). */
+    private boolean publishedPart;
+    /** Files of the previous output this task moved into {@link #replaced()}, by their target path. */
+    private final List<Path> movedAside = new ArrayList<>();
     /** The outermost directory {@link #finish} created, removed again on abort if still empty. */
     private Optional<Path> createdDirectory = Optional.empty();
 
@@ -63,7 +83,13 @@ final class FileSink implements Sink {
         this.copyOptions = copyOptions;
         this.index = index;
         this.parallelism = parallelism;
-        this.stagedFile = target.resolve(".staging-" + epoch).resolve("part-" + index + "." + extension);
+        this.epoch = epoch;
+        this.stagedFile = target.resolve(stagingName(epoch, pipeline)).resolve("part-" + index + "." + extension);
+    }
+
+    /** {@code .staging-<epoch>-<pipeline>}: the run's hidden staging directory inside the target. */
+    static String stagingName(long epoch, String pipeline) {
+        return STAGING_PREFIX + epoch + "-" + pipeline;
     }
 
     /**
@@ -100,28 +126,107 @@ final class FileSink implements Sink {
             created = created.getParent();
         }
         createdDirectory = Files.exists(created) ? Optional.empty() : Optional.of(created);
+        removeEarlierRunsStaging();
         Files.createDirectories(stagedFile.getParent());
         session.execute("COPY skein_sink TO '" + stagedFile.toString().replace("'", "''") + "' " + copyOptions);
         session.execute("DROP TABLE skein_sink");
     }
 
-    @Override
-    public void commit() throws IOException {
-        Files.move(stagedFile, target.resolve(stagedFile.getFileName()), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
-        committed = true;
-        if (index == 0) {
-            removeOwnPartsOfAnEarlierWiderRun();
+    /**
+     * Removes what earlier runs of this pipeline left in the target's staging directories (a
+     * worker killed while it wrote leaves a truncated part there; a failed or restarted run its
+     * staged parts): only directories named {@code .staging-<epoch>-<this pipeline>} of an older
+     * epoch, which only Skein makes, never any other file. A newer run of the pipeline exists only
+     * once an older one ended or is being restarted, so nothing still uses them.
+     */
+    private void removeEarlierRunsStaging() throws IOException {
+        if (!Files.isDirectory(target)) {
+            return;
         }
-        try {
-            Files.deleteIfExists(stagedFile.getParent());
-        } catch (DirectoryNotEmptyException othersStillCommitting) {
-            // The last task to commit removes the staging directory.
+        List<Path> earlier = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(target, STAGING_PREFIX + "*")) {
+            for (Path entry : entries) {
+                Matcher name = STAGING.matcher(entry.getFileName().toString());
+                if (name.matches() && name.group(2).equals(pipeline) && Long.parseLong(name.group(1)) < epoch
+                        && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                    earlier.add(entry);
+                }
+            }
+        }
+        for (Path directory : earlier) {
+            deleteTree(directory);
         }
     }
 
-    /** Parts {@code parallelism..n-1} of this pipeline's last run here, if its manifest says it wrote them. */
-    private void removeOwnPartsOfAnEarlierWiderRun() throws IOException {
+    /** Deletes {@code root} and what it holds, never following a symbolic link out of it. */
+    private static void deleteTree(Path root) throws IOException {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                    Files.deleteIfExists(directory);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (NoSuchFileException | DirectoryNotEmptyException raced) {
+            // Another task of the new run removed it first, or a zombie still writes there: the
+            // next run removes what is left.
+        }
+    }
+
+    /**
+     * Publishes this task's part: the part it replaces (and, for task 0, the manifest and the
+     * parts of an earlier wider run) is first moved aside into the staging directory, so that
+     * {@link #abort()} can put the previous output back if another task of the stage fails to
+     * commit, and {@link #release()} drops it once the whole pipeline succeeded.
+     */
+    @Override
+    public void commit() throws IOException {
+        Files.createDirectories(replaced());
+        // From here on abort() undoes whatever part of the commit happened.
+        committed = true;
+        Path published = published();
+        moveAside(published);
+        Files.move(stagedFile, published, StandardCopyOption.ATOMIC_MOVE);
+        publishedPart = true;
+        if (index == 0) {
+            replaceManifest();
+        }
+    }
+
+    /**
+     * Where the previous output goes while the commit is undecided:
+     * {@code .staging-<epoch>-<pipeline>/replaced}.
+     */
+    private Path replaced() {
+        return stagedFile.getParent().resolve("replaced");
+    }
+
+    private Path published() {
+        return target.resolve(stagedFile.getFileName());
+    }
+
+    /** Moves {@code file} into {@link #replaced()}, if it exists; true if it did. */
+    private boolean moveAside(Path file) throws IOException {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        Files.move(file, replaced().resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        movedAside.add(file);
+        return true;
+    }
+
+    /**
+     * Moves aside parts {@code parallelism..n-1} of this pipeline's last run here, if its manifest
+     * says it wrote them, and the manifest itself; then writes the new manifest.
+     */
+    private void replaceManifest() throws IOException {
         Path manifest = target.resolve(MANIFEST);
         List<String> previous;
         try {
@@ -132,17 +237,80 @@ final class FileSink implements Sink {
         if (previous.size() == 3 && previous.get(0).equals(pipeline) && previous.get(1).equals(extension)
                 && previous.get(2).matches("[0-9]{1,9}")) {
             for (int part = parallelism; part < Integer.parseInt(previous.get(2)); part++) {
-                Files.deleteIfExists(target.resolve("part-" + part + "." + extension));
+                moveAside(target.resolve("part-" + part + "." + extension));
             }
         }
+        moveAside(manifest);
+        manifestWritten = true;
         Files.write(manifest, List.of(pipeline, extension, Integer.toString(parallelism)), StandardCharsets.UTF_8);
     }
 
+    /**
+     * The whole pipeline succeeded: drops the previous output this task moved aside, and the
+     * staging directory once no other task of the stage uses it.
+     */
     @Override
-    public void abort() {
-        if (committed) {
+    public void release() {
+        if (!committed) {
             return;
         }
+        try {
+            for (Path file : movedAside) {
+                Files.deleteIfExists(replaced().resolve(file.getFileName()));
+            }
+            movedAside.clear();
+            deleteIfEmpty(replaced());
+            deleteIfEmpty(stagedFile.getParent());
+        } catch (IOException e) {
+            // Best effort: what is left is hidden in the staging directory, removed by the next
+            // commit into this directory (see StagingCleanup).
+        }
+    }
+
+    private static void deleteIfEmpty(Path directory) throws IOException {
+        try {
+            Files.deleteIfExists(directory);
+        } catch (DirectoryNotEmptyException othersStillThere) {
+            // Another task of this sink still has files there; the last one removes it.
+        }
+    }
+
+    /**
+     * Drops the staged output; after a commit, puts the previous output back (another task of the
+     * stage failed to commit, or the pipeline failed or was cancelled meanwhile), so the target
+     * holds exactly what it held before. Idempotent; never throws.
+     */
+    @Override
+    public void abort() {
+        try {
+            if (committed) {
+                rollBack();
+            }
+            dropStaged();
+        } catch (IOException e) {
+            // Best effort; logged by the caller's state. A leftover staging directory is hidden.
+        }
+    }
+
+    private void rollBack() throws IOException {
+        if (publishedPart) {
+            Files.deleteIfExists(published());
+        }
+        if (manifestWritten && !movedAside.contains(target.resolve(MANIFEST))) {
+            Files.deleteIfExists(target.resolve(MANIFEST));
+        }
+        for (Path file : movedAside) {
+            Files.move(replaced().resolve(file.getFileName()), file, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
+        movedAside.clear();
+        committed = false;
+        publishedPart = false;
+        manifestWritten = false;
+        deleteIfEmpty(replaced());
+    }
+
+    private void dropStaged() {
         try {
             Files.deleteIfExists(stagedFile);
             if (createdDirectory.isPresent()) {
@@ -163,7 +331,9 @@ final class FileSink implements Sink {
 
     @Override
     public void close() {
-        abort();
+        if (!committed) {
+            dropStaged();
+        }
         try {
             session.close();
         } catch (IOException e) {

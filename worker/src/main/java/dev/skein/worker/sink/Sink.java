@@ -14,13 +14,20 @@ public interface Sink extends AutoCloseable {
     /** End of output: make the staged output complete. {@code schema} is the output's schema. */
     void finish(Schema schema) throws Exception;
 
-    /** Moves the staged output into place. */
+    /** Moves the staged output into place, keeping what it replaces until {@link #release()} or {@link #abort()}. */
     void commit() throws Exception;
 
-    /** Drops the staged output. Idempotent; never throws. */
+    /** The whole pipeline succeeded: forget what {@link #commit()} kept to undo it. */
+    default void release() {}
+
+    /**
+     * Drops the staged output; after {@link #commit()}, puts back what the commit replaced where
+     * the sink can (file sinks; a table sink's transaction is committed for good). Idempotent;
+     * never throws.
+     */
     void abort();
 
-    /** Frees resources, aborting if not committed. */
+    /** Frees resources, dropping staged output if not committed (never undoing a commit). */
     @Override
     void close();
 }

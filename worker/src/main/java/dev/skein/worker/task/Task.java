@@ -325,16 +325,29 @@ public final class Task implements Runnable {
             }
             setState(TaskState.COMMITTED, Optional.empty());
         } catch (Exception e) {
+            // What this task did of its commit is undone; the other tasks' commits are undone
+            // when the pipeline fails.
+            abortSinks();
             errorCode = Optional.of(codeOf(e));
             setState(TaskState.FAILED, Optional.of(wiring.label() + " could not commit its output: " + e.getMessage()));
         }
     }
 
-    /** Drops staged output and frees the sinks (pipeline failed or cancelled after this task finished). */
+    /**
+     * Drops staged output, undoes this task's commit if it made one, and frees the sinks (the
+     * pipeline failed or was cancelled after this task finished or committed).
+     */
     public void abort() {
         abortSinks();
         if (state == TaskState.FINISHED) {
             setState(TaskState.CANCELLED, Optional.empty());
+        }
+    }
+
+    /** The pipeline succeeded: the sinks drop what their commit kept to undo it. */
+    public void release() {
+        if (sinks != null) {
+            sinks.release();
         }
     }
 

@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A last-stage task's sinks. They outlive the task: output is staged while the task runs and
- * committed or aborted later, on the plan thread, when the whole pipeline finished or failed. So
+ * committed or aborted later, on the plan thread, when the whole pipeline finished or failed, and a
+ * commit is released or undone when the pipeline succeeded or failed. So
  * they have an allocator of their own (a child of the worker's), closed once they are committed or
- * aborted. Thread-safe: the task thread writes, the plan thread commits or aborts.
+ * released or aborted. Thread-safe: the task thread writes, the plan thread commits or aborts.
  */
 final class TaskSinks {
     private static final Logger log = LoggerFactory.getLogger(TaskSinks.class);
@@ -67,18 +68,24 @@ final class TaskSinks {
         }
     }
 
-    /** Moves the staged output into place, then frees everything. */
+    /**
+     * Moves the staged output into place. What it replaces is kept until {@link #release()} (the
+     * pipeline succeeded) or {@link #abort()} (it did not: another task failed to commit, say), so a
+     * stage's commit is all-or-nothing across its tasks.
+     */
     synchronized void commit() throws Exception {
-        try {
-            for (Sink sink : sinks) {
-                sink.commit();
-            }
-        } finally {
-            close();
+        for (Sink sink : sinks) {
+            sink.commit();
         }
     }
 
-    /** Drops the staged output and frees everything. Idempotent; never throws. */
+    /** The pipeline succeeded: drops what the commit kept to undo it, and frees everything. */
+    synchronized void release() {
+        sinks.forEach(Sink::release);
+        close();
+    }
+
+    /** Drops the staged output, undoes a commit, and frees everything. Idempotent; never throws. */
     synchronized void abort() {
         sinks.forEach(Sink::abort);
         close();

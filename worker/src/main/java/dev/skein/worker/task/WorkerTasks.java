@@ -110,8 +110,15 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
                 }
             }
             case COMMITTING -> forEachTask(plan, Task::commit, TaskState.FINISHED);
-            case SUCCEEDED -> forget(plan.pipeline(), Long.MAX_VALUE);
-            case FAILED, CANCELLED, RESTARTING -> stopPipeline(plan.pipeline(), Long.MAX_VALUE);
+            case SUCCEEDED -> {
+                forEachTask(plan, Task::release, TaskState.COMMITTED);
+                forget(plan.pipeline(), Long.MAX_VALUE);
+            }
+            case FAILED, CANCELLED, RESTARTING -> {
+                // A stage commits all or nothing: a task that committed puts the previous output back.
+                forEachTask(plan, Task::abort, TaskState.COMMITTED);
+                stopPipeline(plan.pipeline(), Long.MAX_VALUE);
+            }
         }
     }
 
@@ -184,6 +191,10 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
             }
             if (task.state() == TaskState.FINISHED) {
                 task.abort();
+            } else if (task.state() == TaskState.COMMITTED) {
+                // Its run ended before this one was placed; had it failed, its own end (above)
+                // undid the commit. A coalesced change may hide that end: keep the output.
+                task.release();
             } else if (!task.state().isTerminal()) {
                 task.cancel();
             }

@@ -64,7 +64,7 @@ class TestDataRoots {
 
         assertThat(victim).hasContent("id\n42");
         assertThat(shared.resolve("part-0.csv")).exists();
-        assertThat(shared.resolve(".staging-1")).doesNotExist();
+        assertThat(shared.resolve(".staging-1-attacker")).doesNotExist();
     }
 
     @Test
@@ -82,6 +82,89 @@ class TestDataRoots {
                 .containsExactly(".skein-parts", "part-0.csv");
     }
 
+    @Test
+    void aStageCommitsAllOrNothingAcrossItsTasks() throws Exception {
+        Path out = Files.createDirectory(root.resolve("all"));
+        Files.writeString(out.resolve("part-0.csv"), "id\n1\n");
+        Files.writeString(out.resolve("part-1.csv"), "id\n2\n");
+        Files.writeString(out.resolve("part-2.csv"), "id\n3\n");
+        Files.writeString(out.resolve(FileSink.MANIFEST), "p\ncsv\n3\n");
+        List<String> before = listing(out);
+
+        // Task 0 commits (replacing part-0, moving aside part-2 of the wider run and the manifest);
+        // task 1 cannot commit (its staged part is gone). The pipeline fails: both abort.
+        try (FileSink first = sink("p", out, 2, 0, 2); FileSink second = sink("p", out, 2, 1, 2)) {
+            first.finish(SCHEMA);
+            second.finish(SCHEMA);
+            first.commit();
+            assertThat(out.resolve("part-0.csv")).hasContent("id");
+            Files.delete(out.resolve(".staging-2-p/part-1.csv"));
+            assertThatThrownBy(second::commit).isInstanceOf(java.nio.file.NoSuchFileException.class);
+            second.abort();
+            first.abort();
+        }
+        assertThat(listing(out)).isEqualTo(before);
+        assertThat(out.resolve("part-0.csv")).hasContent("id\n1");
+        assertThat(out.resolve("part-1.csv")).hasContent("id\n2");
+        assertThat(out.resolve("part-2.csv")).hasContent("id\n3");
+        assertThat(out.resolve(FileSink.MANIFEST)).hasContent("p\ncsv\n3");
+
+        // Both commit, the pipeline succeeds: the new output, nothing kept aside.
+        try (FileSink first = sink("p", out, 3, 0, 2); FileSink second = sink("p", out, 3, 1, 2)) {
+            first.finish(SCHEMA);
+            second.finish(SCHEMA);
+            first.commit();
+            second.commit();
+            first.release();
+            second.release();
+        }
+        assertThat(listing(out)).containsExactly(FileSink.MANIFEST, "part-0.csv", "part-1.csv");
+        assertThat(out.resolve("part-1.csv")).hasContent("id");
+    }
+
+    @Test
+    void aTaskThatCannotMoveThePartItReplacesAsideFailsToCommit() throws Exception {
+        Path out = root.resolve("blocked");
+        runSink("p", out, 1, 2);
+        Files.createDirectories(out.resolve(".staging-2-p/replaced/part-1.csv/blocked"));
+        try (FileSink second = sink("p", out, 2, 1, 2)) {
+            second.finish(SCHEMA);
+            assertThatThrownBy(second::commit).isInstanceOf(java.nio.file.FileSystemException.class);
+            second.abort();
+        }
+        assertThat(out.resolve("part-1.csv")).exists();
+    }
+
+    @Test
+    void aRunRemovesOnlyTheStagingItsPipelineLeftInEarlierEpochs() throws Exception {
+        Path out = Files.createDirectory(root.resolve("left"));
+        Path truncated = Files.createDirectories(out.resolve(".staging-1-p/replaced"));
+        Files.write(out.resolve(".staging-1-p/part-0.csv"), new byte[] {'i'});
+        Path otherPipeline = Files.createDirectories(out.resolve(".staging-1-q"));
+        Path newerRun = Files.createDirectories(out.resolve(".staging-9-p"));
+        Path notOurs = Files.createDirectories(out.resolve(".staging-x"));
+
+        runSink("p", out, 3, 1);
+
+        assertThat(truncated.getParent()).doesNotExist();
+        assertThat(otherPipeline).exists();
+        assertThat(newerRun).exists();
+        assertThat(notOurs).exists();
+        assertThat(out.resolve(".staging-3-p")).doesNotExist();
+    }
+
+    private static List<String> listing(Path directory) throws Exception {
+        try (var files = Files.list(directory)) {
+            return files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private FileSink sink(String pipeline, Path target, long epoch, int index, int parallelism) {
+        return new FileSink(database.openSession(allocator), allocator,
+                FileSink.checkedTarget(database.dataRoots(), target.toString()), "csv", "(FORMAT csv, HEADER true)",
+                pipeline, epoch, index, parallelism);
+    }
+
     /** Runs task {@code index} of a sink with {@code parallelism} tasks: no rows, finish, commit. */
     private void runSink(String pipeline, Path target, long epoch, int parallelism) throws Exception {
         for (int index = 0; index < parallelism; index++) {
@@ -90,6 +173,7 @@ class TestDataRoots {
                     pipeline, epoch, index, parallelism)) {
                 sink.finish(SCHEMA);
                 sink.commit();
+                sink.release();
             }
         }
     }
