@@ -3,6 +3,8 @@ package dev.skein.worker.task;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.cluster.auth.DataPlaneCapabilities;
 import dev.skein.cluster.EdgeKind;
 import dev.skein.cluster.LeaderTerm;
 import dev.skein.cluster.LeadershipListener;
@@ -63,7 +65,8 @@ class TestZombieTask {
             public void standingBy() {}
         });
         StatusReporter reporter = new StatusReporter("w1", plans);
-        WorkerTasks tasks = new WorkerTasks("w1", allocator, database, clients, loader, tables, reporter);
+        WorkerTasks tasks = new WorkerTasks("w1", allocator, database, clients, loader, tables, reporter,
+                DataPlaneCapabilities.of(AuthConfig.open()));
         try {
             assertThat(leadership.awaitLeadership(Duration.ofSeconds(10))).isTrue();
             reporter.start(tasks::tasks, 100);
