@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             WorkerCommand.class,
             SubmitCommand.class,
             StatusCommand.class,
+            WorkersCommand.class,
             CancelCommand.class,
             TapCommand.class,
             BenchCommand.class,

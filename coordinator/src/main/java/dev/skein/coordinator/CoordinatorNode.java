@@ -10,6 +10,8 @@ import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.flight.CoordinatorFlightProducer;
 import dev.skein.coordinator.http.RestApi;
+import dev.skein.coordinator.monitoring.CoordinatorMetrics;
+import dev.skein.coordinator.monitoring.WorkerViews;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.coordinator.scheduling.PipelineSupervisor;
 import dev.skein.spi.ErrorCode;
@@ -98,7 +100,8 @@ public final class CoordinatorNode implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL,
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
-        http = RestApi.create(pipelines, auth);
+        CoordinatorMetrics metrics = own(new CoordinatorMetrics(config.id(), workers, pipelines));
+        http = RestApi.create(pipelines, new WorkerViews(workers, pipelines), metrics, flight.getPort(), auth);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
         if (!auth.enabled()) {

@@ -130,7 +130,7 @@ class TestZkPlanStore {
         try (TestingServer zookeeper = new TestingServer();
                 ZkCluster watcher = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()));
                 ZkWorkerRegistry registry = watcher.workerRegistry().start()) {
-            WorkerInfo info = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0);
+            WorkerInfo info = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0, 0);
             try (ZkCluster workerSession = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()))) {
                 workerSession.workerRegistry().register(info);
                 await().atMost(Duration.ofSeconds(10)).until(() -> registry.liveWorkers().equals(List.of(info)));

@@ -14,6 +14,7 @@ import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.FlightClientPool;
 import dev.skein.worker.flight.WorkerFlightProducer;
+import dev.skein.worker.metrics.MetricsServer;
 import dev.skein.worker.task.StatusReporter;
 import dev.skein.worker.task.WorkerTasks;
 import java.io.IOException;
@@ -48,6 +49,7 @@ public final class WorkerNode implements AutoCloseable {
     private volatile ZkCluster cluster;
     private FlightServer server;
     private WorkerTasks tasks;
+    private MetricsServer metrics;
     private volatile boolean closed;
 
     private WorkerNode(WorkerConfig config, AuthConfig auth) {
@@ -100,19 +102,21 @@ public final class WorkerNode implements AutoCloseable {
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
         server.start();
+        metrics = own(MetricsServer.start(config.id(), config.bindHost(), config.metricsPort(), allocator, tasks::tasks));
         plans.addListener(tasks);
         plans.start();
         reporter.start(tasks::tasks, STATUS_INTERVAL_MILLIS);
         ZkWorkerRegistry registry = own(cluster.workerRegistry());
         registry.register(new WorkerInfo(config.id(), config.advertiseHost(), server.getPort(),
-                Runtime.getRuntime().availableProcessors(), System.currentTimeMillis()));
+                Runtime.getRuntime().availableProcessors(), System.currentTimeMillis(), metrics.port()));
         if (!auth.enabled()) {
             log.warn("worker '{}' runs WITHOUT authentication: anyone who reaches port {} can read and write its data;"
                     + " start it with --auth (see README, Authentication)", config.id(), server.getPort());
         }
         log.info("worker '{}' lets pipelines read and write files in: {}", config.id(), config.dataRoots().describe());
-        log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
-                server.getPort(), config.advertiseHost(), server.getPort());
+        log.info("worker '{}' serving Flight on {}:{} (advertised {}:{}), metrics on http://{}:{}/metrics", config.id(),
+                config.bindHost(), server.getPort(), config.advertiseHost(), server.getPort(), config.advertiseHost(),
+                metrics.port());
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -123,6 +127,11 @@ public final class WorkerNode implements AutoCloseable {
     /** The Flight port actually bound (useful with port 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The port of {@code /metrics} actually bound. */
+    public int metricsPort() {
+        return metrics.port();
     }
 
     public String id() {

@@ -1,6 +1,8 @@
 package dev.skein.coordinator.http;
 
 import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.coordinator.monitoring.CoordinatorMetrics;
+import dev.skein.coordinator.monitoring.WorkerViews;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.Problem;
@@ -25,6 +27,10 @@ import java.util.Optional;
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
  * DELETE /api/v1/pipelines/{name}   cancels
  * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
+ * GET    /api/v1/cluster            {"flightPort": N}: where taps are asked for
+ * GET    /api/v1/workers            live workers: address, tasks, metrics URL, heap and Arrow memory
+ * GET    /metrics                   Prometheus text: workers, pipelines by state, the JVM
+ * GET    /                          the web page ({@link WebPage})
  * GET    /ping                      open even with authentication on, for health checks
  * </pre>
  *
@@ -37,7 +43,8 @@ public final class RestApi {
 
     private RestApi() {}
 
-    public static Javalin create(PipelineService pipelines, AuthConfig auth) {
+    public static Javalin create(
+            PipelineService pipelines, WorkerViews workers, CoordinatorMetrics metrics, int flightPort, AuthConfig auth) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
@@ -48,6 +55,10 @@ public final class RestApi {
             RestAuthentication.install(config.routes, auth);
             config.routes.get("/ping", ctx -> ctx.result("pong"));
             config.routes.get("/api/v1/pipelines", ctx -> ctx.json(pipelines.list()));
+            config.routes.get("/api/v1/workers", ctx -> ctx.json(workers.list()));
+            config.routes.get("/api/v1/cluster", ctx -> ctx.json(Map.of("flightPort", flightPort)));
+            config.routes.get("/metrics", ctx -> ctx.contentType(CoordinatorMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            WebPage.install(config.routes);
             config.routes.get("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.get(ctx.pathParam("name"))));
             config.routes.put("/api/v1/pipelines/{name}", ctx -> submit(pipelines, ctx));
             config.routes.post("/api/v1/pipelines/{name}/finish-ingest",
