@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SubmitCommand.class,
             StatusCommand.class,
             WorkersCommand.class,
+            TopCommand.class,
             CancelCommand.class,
             TapCommand.class,
             BenchCommand.class,

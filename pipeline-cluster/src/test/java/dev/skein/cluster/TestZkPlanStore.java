@@ -20,7 +20,7 @@ class TestZkPlanStore {
     }
 
     private static TaskStatus status(long epoch, TaskState state) {
-        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 1, 2, Optional.empty(), Optional.empty(),
+        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 0, 0, 1, 2, Optional.empty(), Optional.empty(),
                 Optional.of(new ResultPreview(List.of("n"), List.of(List.of("10")))));
     }
 
