@@ -3,14 +3,17 @@ package dev.skein.cli;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.live.LiveOutput;
 import dev.skein.cli.live.TopView;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 @Command(mixinStandardHelpOptions = true, name = "top",
         description = "Live view of pipelines (rows/s in and out, backpressure per stage) and workers (memory):"
@@ -29,11 +32,13 @@ final class TopCommand implements Callable<Integer> {
     @Mixin
     LoginOptions login;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         CoordinatorClient client = new CoordinatorClient(coordinator, login.credentials());
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        LiveOutput output = new LiveOutput(out, LiveOutput.onTerminal(), 0);
+        LiveOutput output = new LiveOutput(spec.commandLine().getOut(), LiveOutput.onTerminal(), 0);
         TopView view = new TopView(coordinator);
         for (int shown = 0; iterations == 0 || shown < iterations; shown++) {
             if (shown > 0) {
@@ -53,10 +58,10 @@ final class TopCommand implements Callable<Integer> {
     }
 
     /** {@code 500ms}, {@code 2s}, {@code 1m}. */
-    static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+            String text = value.trim().toLowerCase(Locale.ROOT);
             if (text.endsWith("ms")) {
                 return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
             }
@@ -66,7 +71,7 @@ final class TopCommand implements Callable<Integer> {
             if (text.endsWith("m")) {
                 return Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
             }
-            throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration like 500ms, 2s or 1m");
+            throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 2s or 1m");
         }
     }
 }

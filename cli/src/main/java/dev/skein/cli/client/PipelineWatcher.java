@@ -6,6 +6,7 @@ import dev.skein.cli.live.PipelineProgress;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ public final class PipelineWatcher {
 
     /** Shows progress on {@code progress}: redrawn in place on a terminal, a line every few seconds elsewhere. */
     public PipelineWatcher(CoordinatorClient client, PrintStream progress) {
-        this(client, new LiveOutput(progress, LiveOutput.onTerminal(), PipelineProgress.PLAIN_EVERY_MILLIS));
+        this(client, new LiveOutput(new PrintWriter(progress, true), LiveOutput.onTerminal(),
+                PipelineProgress.PLAIN_EVERY_MILLIS));
     }
 
     public PipelineWatcher(CoordinatorClient client, LiveOutput progress) {

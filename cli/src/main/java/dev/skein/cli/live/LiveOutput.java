@@ -1,6 +1,6 @@
 package dev.skein.cli.live;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ public final class LiveOutput {
     private static final String ERASE_LINE = "\033[2K";
     private static final String CURSOR_UP = "\033[A";
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean terminal;
     private final long plainEveryMillis;
     private int drawnLines;
@@ -22,7 +22,7 @@ public final class LiveOutput {
      * @param terminal whether {@code out} is a terminal that understands ANSI cursor movement
      * @param plainEveryMillis least time between two plain lines (0: every call prints one)
      */
-    public LiveOutput(PrintStream out, boolean terminal, long plainEveryMillis) {
+    public LiveOutput(PrintWriter out, boolean terminal, long plainEveryMillis) {
         this.out = out;
         this.terminal = terminal;
         this.plainEveryMillis = plainEveryMillis;
@@ -66,6 +66,7 @@ public final class LiveOutput {
             drawnLines = frame.size();
         } else if (lastPlainMillis == Long.MIN_VALUE || nowMillis - lastPlainMillis >= plainEveryMillis) {
             out.println(line);
+            out.flush();
             lastPlainMillis = nowMillis;
         }
     }

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +13,11 @@ import org.junit.jupiter.api.Test;
 class TestLiveViews {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final PrintStream stream = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    private final StringWriter text = new StringWriter();
+    private final PrintWriter stream = new PrintWriter(text, true);
 
     private String printed() {
-        return bytes.toString(StandardCharsets.UTF_8);
+        return text.toString();
     }
 
     @Test
