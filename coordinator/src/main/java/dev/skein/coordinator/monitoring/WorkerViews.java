@@ -20,11 +20,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The live workers with their load and memory. Memory comes from each worker's own {@code
- * /metrics}, asked for in parallel with a short timeout: a worker that does not answer in time is
+ * /metrics}, asked for in parallel with a 2 s timeout: a worker that does not answer in time is
  * listed without it rather than holding up the answer.
  */
 public final class WorkerViews {
-    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration SCRAPE_TIMEOUT = Duration.ofSeconds(2);
     private static final Set<String> FINISHED = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
 
     private final ZkWorkerRegistry workers;
