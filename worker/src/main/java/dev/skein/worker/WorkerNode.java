@@ -16,11 +16,13 @@ import dev.skein.worker.exchange.FlightClientPool;
 import dev.skein.worker.flight.WorkerFlightProducer;
 import dev.skein.worker.metrics.MetricsServer;
 import dev.skein.worker.task.StatusReporter;
+import dev.skein.worker.task.TaskEvents;
 import dev.skein.worker.task.WorkerTasks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -48,7 +50,7 @@ public final class WorkerNode implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile ZkCluster cluster;
     private FlightServer server;
-    private WorkerTasks tasks;
+    private volatile WorkerTasks tasks;
     private MetricsServer metrics;
     private volatile boolean closed;
 
@@ -93,7 +95,14 @@ public final class WorkerNode implements AutoCloseable {
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
-        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, reporter));
+        metrics = own(MetricsServer.start(config.id(), config.bindHost(), config.metricsPort(), allocator,
+                () -> tasks == null ? List.of() : tasks.tasks()));
+        MetricsServer meters = metrics;
+        TaskEvents events = (task, state, error, preview) -> {
+            meters.track(task);
+            reporter.stateChanged(task, state, error, preview);
+        };
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, events));
         server = own(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
@@ -102,7 +111,6 @@ public final class WorkerNode implements AutoCloseable {
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
         server.start();
-        metrics = own(MetricsServer.start(config.id(), config.bindHost(), config.metricsPort(), allocator, tasks::tasks));
         plans.addListener(tasks);
         plans.start();
         reporter.start(tasks::tasks, STATUS_INTERVAL_MILLIS);

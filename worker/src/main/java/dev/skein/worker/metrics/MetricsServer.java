@@ -68,6 +68,11 @@ public final class MetricsServer implements AutoCloseable {
         return metrics;
     }
 
+    /** Gives a task its meters as it starts, so a task that ends before the next scrape is still counted. */
+    public void track(Task task) {
+        taskMeters.track(task);
+    }
+
     /** The port actually bound. */
     public int port() {
         return server.getAddress().getPort();

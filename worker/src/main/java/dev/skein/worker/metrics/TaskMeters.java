@@ -8,11 +8,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -21,13 +23,22 @@ import java.util.function.ToDoubleFunction;
  * The meters of every task this worker knows, labelled {@code pipeline}, {@code stage} (its name)
  * and {@code task} (its index): nothing per batch. They read the counters tasks keep anyway (the
  * ones the status reporter writes to ZooKeeper), so counting costs the hot path nothing more;
- * {@link #refresh} registers meters for new tasks and removes those of tasks that are gone, and
- * runs before every scrape. A task of a newer epoch takes over its labels from the older one.
+ * {@link #track} registers a task's meters as it starts, {@link #refresh} finds tasks the
+ * worker dropped and runs before every scrape. A task the worker
+ * dropped (its pipeline ended) keeps its meters, with its final counts, for {@link #KEEP_GONE}, so
+ * that scrapes a minute apart still see a short pipeline's totals; a task of a newer epoch takes
+ * over its labels from the older one at once.
  */
 final class TaskMeters {
     private static final double NANOS_PER_SECOND = 1e9;
+    static final Duration KEEP_GONE = Duration.ofMinutes(2);
 
-    private record Registered(Task task, List<Meter> meters) {}
+    /** @param goneSinceNanos when the worker dropped the task ({@link System#nanoTime}); empty while it holds it */
+    private record Registered(Task task, List<Meter> meters, OptionalLong goneSinceNanos) {
+        Registered gone(long nowNanos) {
+            return goneSinceNanos.isPresent() ? this : new Registered(task, meters, OptionalLong.of(nowNanos));
+        }
+    }
 
     private final MeterRegistry registry;
     private final Supplier<List<Task>> tasks;
@@ -39,25 +50,37 @@ final class TaskMeters {
         this.tasks = tasks;
     }
 
+    /** Gives {@code task} its meters now, if it has none: a task that ends before any scrape still shows. */
+    synchronized void track(Task task) {
+        String labels = labelsOf(task);
+        Registered current = registered.get(labels);
+        if (current != null && (current.task() == task
+                || current.task().wiring().key().epoch() > task.wiring().key().epoch())) {
+            return;
+        }
+        if (current != null) {
+            remove(current);
+        }
+        registered.put(labels, new Registered(task, register(task), OptionalLong.empty()));
+    }
+
     synchronized void refresh() {
         Map<String, Task> newest = new HashMap<>();
         for (Task task : tasks.get()) {
             newest.merge(labelsOf(task), task, (a, b) -> a.wiring().key().epoch() >= b.wiring().key().epoch() ? a : b);
         }
+        long now = System.nanoTime();
         Set<String> gone = new HashSet<>(registered.keySet());
         gone.removeAll(newest.keySet());
         for (String labels : gone) {
-            remove(registered.remove(labels));
-        }
-        newest.forEach((labels, task) -> {
-            Registered current = registered.get(labels);
-            if (current == null || current.task() != task) {
-                if (current != null) {
-                    remove(current);
-                }
-                registered.put(labels, new Registered(task, register(task)));
+            Registered old = registered.get(labels).gone(now);
+            if (now - old.goneSinceNanos().getAsLong() > KEEP_GONE.toNanos()) {
+                remove(registered.remove(labels));
+            } else {
+                registered.put(labels, old);
             }
-        });
+        }
+        newest.values().forEach(this::track);
     }
 
     private static String labelsOf(Task task) {
