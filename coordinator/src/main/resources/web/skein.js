@@ -79,7 +79,7 @@ function pipelineBox(pipeline, now, open) {
       el("span", { class: "state " + pipeline.state }, pipeline.state),
       `  epoch ${pipeline.epoch}, ${number(pipeline.sourceRows)} source rows, ${(pipeline.elapsedMillis / 1000).toFixed(1)} s`));
   const table = el("table", {}, el("tr", {}, ...["stage", "tasks", "rows in", "rows out", "rows/s in", "rows/s out",
-      "inbox blocked", "send blocked", "workers", ""].map(h => el("th", {}, h))));
+      "senders waited", "time sending", "workers", ""].map(h => el("th", {}, h))));
   for (const stage of pipeline.stages) {
     const rate = rates(pipeline, stage, now);
     const blocked = n => n === undefined ? "?" : (n / 1e9).toFixed(1) + " s";

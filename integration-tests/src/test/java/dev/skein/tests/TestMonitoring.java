@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -98,7 +100,7 @@ class TestMonitoring {
         assertThat(sum(all, "skein_task_batches_out_total", "pipeline=\"counted\",stage=\"source\""))
                 .isEqualTo(ROWS / 10_000);
         // spread placement: every source batch crossed to the other worker over Flight
-        assertThat(sum(all, "skein_edge_sent_bytes_total", "stage=\"source\",task=\"0\",transport=\"flight\""))
+        assertThat(sum(all, "skein_edge_sent_bytes_total", "pipeline=\"counted\",stage=\"source\",task=\"0\",transport=\"flight\""))
                 .isEqualTo(sum(all, "skein_task_output_bytes_total", "pipeline=\"counted\",stage=\"source\""))
                 .isPositive();
         assertThat(sum(all, "skein_task_duckdb_seconds_total", "stage=\"evens\"")).isPositive();
@@ -145,7 +147,8 @@ class TestMonitoring {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(driver.get().toFile()).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions().setBinary(chromium.get().toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu");
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1400,900");
         WebDriver browser = new ChromeDriver(service, options);
         try {
             browser.get(cluster.coordinatorUrl() + "/");
@@ -165,6 +168,8 @@ class TestMonitoring {
                     + cluster.coordinatorFlightAddress().split(":")[1] + " --limit 20 --format csv");
             assertThat(text(page, stage + "pre.tap-python")).contains("FlightDescriptor.for_path(\"paged\", \"doubled\")");
             assertThat(text(page, "#error")).isEmpty();
+            // what the page looked like, for whoever reads the build's output
+            Files.write(Path.of("target", "web-page.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
             service.stop();
