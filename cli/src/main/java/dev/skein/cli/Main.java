@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             WorkerCommand.class,
             SubmitCommand.class,
             StatusCommand.class,
+            WorkersCommand.class,
+            TopCommand.class,
             CancelCommand.class,
             TapCommand.class,
             BenchCommand.class,

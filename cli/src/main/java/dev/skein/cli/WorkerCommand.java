@@ -26,6 +26,11 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8815", description = "Flight port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "port of the Prometheus /metrics endpoint, 0 for any free one (default ${DEFAULT-VALUE});"
+                    + " the bound address is published to the coordinator")
+    int metricsPort;
+
     @Option(names = "--bind", defaultValue = "0.0.0.0", description = "bind address (default ${DEFAULT-VALUE})")
     String bind;
 
@@ -61,9 +66,10 @@ final class WorkerCommand implements Callable<Integer> {
         String workerId = id != null ? id : host + "-" + port;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
-                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories)),
+                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories), metricsPort),
                 authConfig);
-        System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port());
+        System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port()
+                + ", metrics on http://" + host + ":" + node.metricsPort() + "/metrics");
         return UntilShutdown.await(node);
     }
 }

@@ -13,6 +13,8 @@ import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.flight.CoordinatorFlightProducer;
 import dev.skein.coordinator.http.RestApi;
+import dev.skein.coordinator.monitoring.CoordinatorMetrics;
+import dev.skein.coordinator.monitoring.WorkerViews;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.coordinator.scheduling.PipelineSupervisor;
 import dev.skein.spi.ErrorCode;
@@ -99,7 +101,8 @@ public final class CoordinatorNode implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL,
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
-        http = RestApi.create(pipelines, leadership, auth);
+        CoordinatorMetrics metrics = own(new CoordinatorMetrics(config.id(), workers, pipelines));
+        http = RestApi.create(pipelines, leadership, new WorkerViews(workers, pipelines), metrics, flight.getPort(), auth);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
         if (!auth.enabled()) {

@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param batchesOut batches emitted
  * @param bytesOut Arrow buffer bytes emitted
  * @param cpuNanos CPU time of the thread running the task, since it started (0 if unknown)
+ * @param inboxBlockedNanos time upstream senders waited for room in the task's inbox: backpressure
+ *     this task exerted (it is slower than its input)
+ * @param sendNanos time the task spent handing output to the next stage, waiting for room there
+ *     included (backpressure it met)
  * @param startedAtMillis wall-clock start
  * @param updatedAtMillis wall-clock time of this report
  * @param error the failure, for FAILED
@@ -39,6 +43,8 @@ public record TaskStatus(
         long batchesOut,
         long bytesOut,
         long cpuNanos,
+        long inboxBlockedNanos,
+        long sendNanos,
         long startedAtMillis,
         long updatedAtMillis,
         Optional<String> error,

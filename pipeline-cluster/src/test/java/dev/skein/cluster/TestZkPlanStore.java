@@ -20,7 +20,7 @@ class TestZkPlanStore {
     }
 
     private static TaskStatus status(long epoch, TaskState state) {
-        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 1, 2, Optional.empty(), Optional.empty(),
+        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 0, 0, 1, 2, Optional.empty(), Optional.empty(),
                 Optional.of(new ResultPreview(List.of("n"), List.of(List.of("10")))));
     }
 
@@ -215,7 +215,7 @@ class TestZkPlanStore {
         try (TestingServer zookeeper = new TestingServer();
                 ZkCluster watcher = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()));
                 ZkWorkerRegistry registry = watcher.workerRegistry().start()) {
-            WorkerInfo info = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0);
+            WorkerInfo info = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0, 0);
             try (ZkCluster workerSession = ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()))) {
                 workerSession.workerRegistry().register(info);
                 await().atMost(Duration.ofSeconds(10)).until(() -> registry.liveWorkers().equals(List.of(info)));

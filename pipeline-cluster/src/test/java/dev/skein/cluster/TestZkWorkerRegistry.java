@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** Membership that heals: a worker is registered again on every new ZooKeeper session. */
 class TestZkWorkerRegistry {
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(2);
-    private static final WorkerInfo WORKER = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0);
+    private static final WorkerInfo WORKER = new WorkerInfo("w1", "127.0.0.1", 8815, 2, 0, 0);
 
     @Test
     void aWorkerWhoseSessionExpiredIsRegisteredAgain() throws Exception {

@@ -23,6 +23,8 @@ import java.util.Optional;
  *     classes on the worker's class path are found without one
  * @param dataRoots the only directories pipelines' sources, sinks and SQL may read and write
  *     ({@code --data-dir}); none means no file access at all
+ * @param metricsPort the port of the worker's Prometheus {@code /metrics} (on {@code bindHost}); 0
+ *     picks a free one, published in the worker's registration
  */
 public record WorkerConfig(
         String id,
@@ -35,8 +37,26 @@ public record WorkerConfig(
         Optional<Path> tableDatabase,
         boolean allowSql,
         Optional<Path> pluginsDirectory,
-        DataRoots dataRoots) {
+        DataRoots dataRoots,
+        int metricsPort) {
     public static final int DEFAULT_PORT = 8815;
+
+    /** A worker whose metrics are served on a free port. */
+    public WorkerConfig(
+            String id,
+            String bindHost,
+            int port,
+            String advertiseHost,
+            ZkClusterConfig zookeeper,
+            int duckdbThreads,
+            String duckdbMemoryLimit,
+            Optional<Path> tableDatabase,
+            boolean allowSql,
+            Optional<Path> pluginsDirectory,
+            DataRoots dataRoots) {
+        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
+                pluginsDirectory, dataRoots, 0);
+    }
 
     /** A worker without a plugins directory: Java transforms come from its class path only. */
     public WorkerConfig(

@@ -17,13 +17,16 @@ import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.FlightClientPool;
 import dev.skein.worker.flight.IpcHeaderGuard;
 import dev.skein.worker.flight.WorkerFlightProducer;
+import dev.skein.worker.metrics.MetricsServer;
 import dev.skein.worker.task.StatusReporter;
+import dev.skein.worker.task.TaskEvents;
 import dev.skein.worker.task.WorkerTasks;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Optional;
+import java.util.List;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -51,7 +54,8 @@ public final class WorkerNode implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile ZkCluster cluster;
     private FlightServer server;
-    private WorkerTasks tasks;
+    private volatile WorkerTasks tasks;
+    private MetricsServer metrics;
     private volatile boolean closed;
 
     private WorkerNode(WorkerConfig config, AuthConfig auth) {
@@ -97,7 +101,14 @@ public final class WorkerNode implements AutoCloseable {
         ZkPlanStore plans = own(cluster.planStore());
         StatusReporter reporter = own(new StatusReporter(config.id(), plans));
         TableStore tables = own(TableStore.open(config.tableDatabase(), config.duckdbThreads(), config.duckdbMemoryLimit()));
-        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, reporter,
+        metrics = own(MetricsServer.start(config.id(), config.bindHost(), config.metricsPort(), allocator,
+                () -> tasks == null ? List.of() : tasks.tasks()));
+        MetricsServer meters = metrics;
+        TaskEvents events = (task, state, error, preview) -> {
+            meters.track(task);
+            reporter.stateChanged(task, state, error, preview);
+        };
+        tasks = own(new WorkerTasks(config.id(), allocator, database, clients, transforms, tables, events,
                 DataPlaneCapabilities.of(auth)));
         server = own(IpcHeaderGuard.installedOn(FlightServer.builder(
                         allocator,
@@ -112,14 +123,15 @@ public final class WorkerNode implements AutoCloseable {
         reporter.start(tasks::tasks, STATUS_INTERVAL_MILLIS);
         ZkWorkerRegistry registry = own(cluster.workerRegistry());
         registry.register(new WorkerInfo(config.id(), config.advertiseHost(), server.getPort(),
-                Runtime.getRuntime().availableProcessors(), System.currentTimeMillis()));
+                Runtime.getRuntime().availableProcessors(), System.currentTimeMillis(), metrics.port()));
         if (!auth.enabled()) {
             log.warn("worker '{}' runs WITHOUT authentication: anyone who reaches port {} can read and write its data;"
                     + " start it with --auth (see README, Authentication)", config.id(), server.getPort());
         }
         log.info("worker '{}' lets pipelines read and write files in: {}", config.id(), config.dataRoots().describe());
-        log.info("worker '{}' serving Flight on {}:{} (advertised {}:{})", config.id(), config.bindHost(),
-                server.getPort(), config.advertiseHost(), server.getPort());
+        log.info("worker '{}' serving Flight on {}:{} (advertised {}:{}), metrics on http://{}:{}/metrics", config.id(),
+                config.bindHost(), server.getPort(), config.advertiseHost(), server.getPort(), config.advertiseHost(),
+                metrics.port());
     }
 
     private <T extends AutoCloseable> T own(T resource) {
@@ -130,6 +142,11 @@ public final class WorkerNode implements AutoCloseable {
     /** The Flight port actually bound (useful with port 0). */
     public int port() {
         return server.getPort();
+    }
+
+    /** The port of {@code /metrics} actually bound. */
+    public int metricsPort() {
+        return metrics.port();
     }
 
     public String id() {

@@ -79,6 +79,11 @@ public final class CoordinatorClient {
                 .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /** The live workers: address, tasks, metrics URL, memory. */
+    public ApiResponse workers() {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/workers")).GET());
+    }
+
     public ApiResponse cancel(String name) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name))).DELETE());
     }

@@ -1,9 +1,12 @@
 package dev.skein.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cli.live.LiveOutput;
+import dev.skein.cli.live.PipelineProgress;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +17,17 @@ public final class PipelineWatcher {
     private static final long POLL_MILLIS = 500;
 
     private final CoordinatorClient client;
-    private final PrintStream progress;
+    private final PipelineProgress progress;
 
+    /** Shows progress on {@code progress}: redrawn in place on a terminal, a line every few seconds elsewhere. */
     public PipelineWatcher(CoordinatorClient client, PrintStream progress) {
+        this(client, new LiveOutput(new PrintWriter(progress, true), LiveOutput.onTerminal(),
+                PipelineProgress.PLAIN_EVERY_MILLIS));
+    }
+
+    public PipelineWatcher(CoordinatorClient client, LiveOutput progress) {
         this.client = client;
-        this.progress = progress;
+        this.progress = new PipelineProgress(progress);
     }
 
     /** Polls until the pipeline is SUCCEEDED, FAILED or CANCELLED; returns its final view. */
@@ -32,7 +41,7 @@ public final class PipelineWatcher {
             if (TERMINAL.contains(view.path("state").asText())) {
                 return view;
             }
-            progress.println(progressLine(view));
+            progress.update(view, System.currentTimeMillis());
             try {
                 TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
             } catch (InterruptedException e) {
@@ -40,17 +49,6 @@ public final class PipelineWatcher {
                 throw new SkeinException(ErrorCode.CANCELLED, "interrupted while following '" + name + "'");
             }
         }
-    }
-
-    static String progressLine(JsonNode view) {
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%6.1fs] %-10s",
-                view.path("elapsedMillis").asLong() / 1000.0, view.path("state").asText()));
-        for (JsonNode stage : view.path("stages")) {
-            line.append(String.format(Locale.ROOT, " %s %s", stage.path("name").asText(),
-                    humanCount(stage.path("rowsOut").asLong())));
-        }
-        line.append(String.format(Locale.ROOT, " | %s rows/s", humanCount((long) view.path("rowsPerSecond").asDouble())));
-        return line.toString();
     }
 
     /** The per-stage summary and the result rows. */
@@ -114,15 +112,5 @@ public final class PipelineWatcher {
             out.append(System.lineSeparator());
         }
         return out.toString();
-    }
-
-    static String humanCount(long value) {
-        if (value >= 1_000_000) {
-            return String.format(Locale.ROOT, "%.1fM", value / 1e6);
-        }
-        if (value >= 1_000) {
-            return String.format(Locale.ROOT, "%.1fk", value / 1e3);
-        }
-        return Long.toString(value);
     }
 }

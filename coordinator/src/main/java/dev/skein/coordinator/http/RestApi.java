@@ -2,6 +2,8 @@ package dev.skein.coordinator.http;
 
 import dev.skein.cluster.ZkLeadership;
 import dev.skein.cluster.auth.AuthConfig;
+import dev.skein.coordinator.monitoring.CoordinatorMetrics;
+import dev.skein.coordinator.monitoring.WorkerViews;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.Placement;
@@ -30,6 +32,10 @@ import java.util.Optional;
  * DELETE /api/v1/pipelines/{name}   cancels
  * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
  * GET    /api/v1/leader             which coordinator answers, whether it leads, and the leader's term and address
+ * GET    /api/v1/cluster            {"flightPort": N}: where taps are asked for
+ * GET    /api/v1/workers            live workers: address, tasks, metrics URL, heap and Arrow memory
+ * GET    /metrics                   Prometheus text: workers, pipelines by state, the JVM
+ * GET    /                          the web page ({@link WebPage})
  * GET    /ping                      open even with authentication on, for health checks
  * </pre>
  *
@@ -45,7 +51,8 @@ public final class RestApi {
 
     private RestApi() {}
 
-    public static Javalin create(PipelineService pipelines, ZkLeadership leadership, AuthConfig auth) {
+    public static Javalin create(PipelineService pipelines, ZkLeadership leadership, WorkerViews workers,
+            CoordinatorMetrics metrics, int flightPort, AuthConfig auth) {
         LeaderForwarding leader = new LeaderForwarding(leadership);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -57,6 +64,10 @@ public final class RestApi {
             RestAuthentication.install(config.routes, auth);
             config.routes.get("/ping", ctx -> ctx.result("pong"));
             config.routes.get("/api/v1/pipelines", ctx -> ctx.json(pipelines.list()));
+            config.routes.get("/api/v1/workers", ctx -> ctx.json(workers.list()));
+            config.routes.get("/api/v1/cluster", ctx -> ctx.json(Map.of("flightPort", flightPort)));
+            config.routes.get("/metrics", ctx -> ctx.contentType(CoordinatorMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            WebPage.install(config.routes);
             config.routes.get("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.get(ctx.pathParam("name"))));
             config.routes.get("/api/v1/leader", ctx -> ctx.json(leaderView(leadership)));
             config.routes.put("/api/v1/pipelines/{name}", ctx -> {

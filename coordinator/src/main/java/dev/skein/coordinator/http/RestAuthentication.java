@@ -23,7 +23,8 @@ import java.util.Set;
 final class RestAuthentication {
     static final String TOKEN_PATH = "/api/v1/token";
 
-    private static final Set<String> OPEN_PATHS = Set.of("/ping", TOKEN_PATH);
+    // The web page's files hold no data: the page asks for a token when its API calls are refused.
+    private static final Set<String> OPEN_PATHS = Set.of("/ping", TOKEN_PATH, "/", WebPage.SCRIPT_PATH);
     private static final String CHALLENGE = "Bearer realm=\"skein\", Basic realm=\"skein\"";
     private static final String BEARER = "Bearer ";
     private static final String BASIC = "Basic ";

@@ -26,6 +26,7 @@ final class PipelineViews {
             List<String> states = new ArrayList<>();
             List<String> workers = new ArrayList<>();
             long rowsIn = 0, rowsOut = 0, batchesIn = 0, batchesOut = 0, bytesOut = 0, cpuNanos = 0;
+            long inboxBlockedNanos = 0, sendNanos = 0;
             long first = Long.MAX_VALUE, last = 0;
             for (TaskPlacement task : tasks) {
                 workers.add(task.workerId());
@@ -41,12 +42,14 @@ final class PipelineViews {
                 batchesOut += status.batchesOut();
                 bytesOut += status.bytesOut();
                 cpuNanos += status.cpuNanos();
+                inboxBlockedNanos += status.inboxBlockedNanos();
+                sendNanos += status.sendNanos();
                 first = Math.min(first, status.startedAtMillis());
                 last = Math.max(last, status.updatedAtMillis());
             }
             stages.add(new StageView(stageNames.get(stage), tasks.size(), workers, states, rowsIn, rowsOut, batchesIn,
-                    batchesOut, bytesOut, cpuNanos, first == Long.MAX_VALUE ? 0 : Math.max(0, last - first),
-                    plan.preAggregationOf(stage).isPresent()));
+                    batchesOut, bytesOut, cpuNanos, inboxBlockedNanos, sendNanos,
+                    first == Long.MAX_VALUE ? 0 : Math.max(0, last - first), plan.preAggregationOf(stage).isPresent()));
         }
         long end = plan.finishedAtMillis() > 0 ? plan.finishedAtMillis() : System.currentTimeMillis();
         long elapsed = Math.max(1, end - plan.submittedAtMillis());

@@ -15,6 +15,10 @@ import java.util.List;
  * @param batchesOut batches emitted
  * @param bytesOut Arrow bytes emitted
  * @param cpuNanos CPU time of the task threads, summed over the tasks
+ * @param inboxBlockedNanos time upstream senders waited for room in this stage's inboxes, summed
+ *     over the tasks: when it grows, this stage is the bottleneck
+ * @param sendNanos time this stage's tasks spent sending to the next stage, waiting for room
+ *     included, summed: when it grows faster than the stage works, a stage downstream holds it back
  * @param elapsedMillis from the first task's start to the last report
  * @param preAggregated a final stage split by the planner: the stage before it sends partial
  *     aggregates, so {@code rowsIn} counts partial rows
@@ -30,6 +34,8 @@ public record StageView(
         long batchesOut,
         long bytesOut,
         long cpuNanos,
+        long inboxBlockedNanos,
+        long sendNanos,
         long elapsedMillis,
         boolean preAggregated) {
     public StageView {

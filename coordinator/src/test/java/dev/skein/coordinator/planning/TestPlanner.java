@@ -37,7 +37,7 @@ class TestPlanner {
     private static final PipelineSpec SPEC = SpecParser.parse("w1.yaml", W1, Path.of("/tmp"));
 
     private static WorkerInfo worker(String id) {
-        return new WorkerInfo(id, "127.0.0.1", 1000 + id.hashCode() % 100, 2, 0);
+        return new WorkerInfo(id, "127.0.0.1", 1000 + id.hashCode() % 100, 2, 0, 0);
     }
 
     @Test

@@ -66,7 +66,7 @@ class TestStageEdges {
                 """;
         PipelineSpec spec = SpecParser.parse("edges.yaml", yaml, Path.of("/tmp"));
         PipelinePlan plan = Planner.plan(spec, yaml, "/tmp", 3,
-                List.of(new WorkerInfo("w1", "127.0.0.1", 1001, 2, 0), new WorkerInfo("w2", "127.0.0.1", 1002, 2, 0)),
+                List.of(new WorkerInfo("w1", "127.0.0.1", 1001, 2, 0, 0), new WorkerInfo("w2", "127.0.0.1", 1002, 2, 0, 0)),
                 Map.of(), List.of());
 
         assertThat(plan.tasks()).extracting(TaskPlacement::key, TaskPlacement::senders, TaskPlacement::output)

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
@@ -38,6 +39,8 @@ public final class DuckDbSession implements AutoCloseable {
     private final BufferAllocator allocator;
     private final List<ArrowArrayStream> registered = new ArrayList<>();
     private volatile boolean closed;
+    /** Wall time inside statements, the time spent handing their output on excluded; for metrics. */
+    private final AtomicLong statementNanos = new AtomicLong();
 
     DuckDbSession(DuckDBConnection connection, BufferAllocator allocator) {
         this.connection = requireNonNull(connection, "connection is null");
@@ -139,13 +142,23 @@ public final class DuckDbSession implements AutoCloseable {
 
     /** Runs a statement without a result (DDL, INSERT, COPY). */
     public void execute(String sql) throws SQLException {
+        long startNanos = System.nanoTime();
         try (Statement statement = connection.createStatement()) {
             start(statement, sql);
             statement.execute(sql);
         } finally {
             running = null;
             releaseRegistered();
+            statementNanos.addAndGet(System.nanoTime() - startNanos);
         }
+    }
+
+    /**
+     * Nanoseconds this session spent in DuckDB statements so far, not counting the time its
+     * consumers took with the output (that is the next stage's time). Any thread.
+     */
+    public long statementNanos() {
+        return statementNanos.get();
     }
 
     /**
@@ -185,6 +198,8 @@ public final class DuckDbSession implements AutoCloseable {
      */
     public QueryResult query(String sql, int batchRows, BatchConsumer consumer) throws Exception {
         long rows = 0;
+        long startNanos = System.nanoTime();
+        long consumerNanos = 0;
         Schema schema;
         try (Statement statement = connection.createStatement();
                 DuckDBResultSet result = (DuckDBResultSet) executeQuery(statement, sql);
@@ -196,11 +211,14 @@ public final class DuckDbSession implements AutoCloseable {
                     continue;
                 }
                 rows += root.getRowCount();
+                long handedAt = System.nanoTime();
                 consumer.accept(root);
+                consumerNanos += System.nanoTime() - handedAt;
             }
         } finally {
             running = null;
             releaseRegistered();
+            statementNanos.addAndGet(System.nanoTime() - startNanos - consumerNanos);
         }
         return new QueryResult(rows, schema);
     }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -22,6 +23,7 @@ public final class OutputRouter implements AutoCloseable {
     private final ChannelOpener opener;
     private final BufferAllocator allocator;
     private final BooleanSupplier cancelled;
+    private final EdgeCounters counters;
     private final List<OutputChannel> channels = new ArrayList<>();
     private HashPartitioner partitioner;
     private long sent;
@@ -31,14 +33,21 @@ public final class OutputRouter implements AutoCloseable {
      * @param from this task's index, announced to the receivers
      * @param allocator the sending task's allocator
      * @param cancelled whether the sending task was cancelled
+     * @param counters where bytes sent and time spent sending are counted
      */
     public OutputRouter(
-            OutputEdge edge, int from, ChannelOpener opener, BufferAllocator allocator, BooleanSupplier cancelled) {
+            OutputEdge edge,
+            int from,
+            ChannelOpener opener,
+            BufferAllocator allocator,
+            BooleanSupplier cancelled,
+            EdgeCounters counters) {
         this.edge = requireNonNull(edge, "edge is null");
         this.from = from;
         this.opener = requireNonNull(opener, "opener is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.cancelled = requireNonNull(cancelled, "cancelled is null");
+        this.counters = requireNonNull(counters, "counters is null");
     }
 
     private void open(Schema schema) {
@@ -56,11 +65,22 @@ public final class OutputRouter implements AutoCloseable {
     /** Routes {@code batch}, still owned by the caller. */
     public void route(VectorSchemaRoot batch) {
         open(batch.getSchema());
+        long startNanos = System.nanoTime();
         switch (edge.kind()) {
-            case FORWARD, GATHER -> channels.get(0).send(batch);
-            case ROUND_ROBIN -> channels.get((int) (sent++ % channels.size())).send(batch);
+            case FORWARD, GATHER -> send(channels.get(0), batch);
+            case ROUND_ROBIN -> send(channels.get((int) (sent++ % channels.size())), batch);
             case HASH -> routeByHash(batch);
         }
+        counters.sendTook(System.nanoTime() - startNanos);
+    }
+
+    private void send(OutputChannel channel, VectorSchemaRoot batch) {
+        channel.send(batch);
+        long bytes = 0;
+        for (FieldVector vector : batch.getFieldVectors()) {
+            bytes += vector.getBufferSize();
+        }
+        counters.sent(channel, bytes);
     }
 
     private void routeByHash(VectorSchemaRoot batch) {
@@ -68,7 +88,7 @@ public final class OutputRouter implements AutoCloseable {
         try {
             for (int i = 0; i < parts.length; i++) {
                 if (parts[i] != null) {
-                    channels.get(i).send(parts[i]);
+                    send(channels.get(i), parts[i]);
                 }
             }
         } finally {

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.apache.arrow.memory.BufferAllocator;
@@ -60,6 +61,8 @@ public final class TaskInbox {
     private final CountDownLatch schemaKnown = new CountDownLatch(1);
     private volatile Schema schema;
     private volatile boolean closed;
+    /** Time feeding threads waited for room: how long this task held its senders back. */
+    private final LongAdder blockedNanos = new LongAdder();
 
     /**
      * @param task the owning task, for messages
@@ -187,6 +190,10 @@ public final class TaskInbox {
 
     /** Waits for room, giving up once the inbox is closed. */
     private boolean offer(Item item) {
+        if (!closed && queue.offer(item)) {
+            return true;
+        }
+        long blockedAt = System.nanoTime();
         try {
             while (!closed) {
                 if (queue.offer(item, POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -195,8 +202,20 @@ public final class TaskInbox {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            blockedNanos.add(System.nanoTime() - blockedAt);
         }
         return false;
+    }
+
+    /** Batches (and stream ends) waiting now. Any thread. */
+    public int depth() {
+        return queue.size();
+    }
+
+    /** Nanoseconds senders have waited for room so far (backpressure this task exerted). Any thread. */
+    public long blockedNanos() {
+        return blockedNanos.sum();
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.skein.worker.tap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
@@ -20,6 +21,8 @@ public final class TapHub {
     private final List<TapSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile Schema schema;
     private volatile boolean ended;
+    /** Batches lost by taps that fell behind, over every tap this task had; for metrics. */
+    private final LongAdder dropped = new LongAdder();
 
     public TapHub(BufferAllocator tapAllocator) {
         this.tapAllocator = tapAllocator;
@@ -35,7 +38,9 @@ public final class TapHub {
         }
         try (ArrowRecordBatch source = new VectorUnloader(batch).getRecordBatch()) {
             for (TapSubscription subscription : subscriptions) {
-                subscription.offer(shareInto(source));
+                if (!subscription.offer(shareInto(source))) {
+                    dropped.increment();
+                }
             }
         }
     }
@@ -48,6 +53,11 @@ public final class TapHub {
         // The new batch takes over the references just made (retainBuffers = false).
         return new ArrowRecordBatch(source.getLength(), source.getNodes(), buffers, source.getBodyCompression(),
                 true, false);
+    }
+
+    /** Batches taps of this task lost because they fell behind. Any thread. */
+    public long dropped() {
+        return dropped.sum();
     }
 
     /** Output schema, once the task emitted a batch (or announced its schema at the end). */

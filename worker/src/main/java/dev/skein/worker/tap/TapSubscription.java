@@ -22,12 +22,18 @@ public final class TapSubscription implements AutoCloseable {
     private volatile boolean ended;
     private volatile boolean closed;
 
-    /** Offers a batch the subscription now owns; dropped (and closed) if the queue is full. */
-    void offer(ArrowRecordBatch batch) {
+    /**
+     * Offers a batch the subscription now owns; dropped (and closed) if the queue is full.
+     *
+     * @return false if it was dropped
+     */
+    boolean offer(ArrowRecordBatch batch) {
         if (closed || !queue.offer(batch)) {
             batch.close();
             dropped.incrementAndGet();
+            return false;
         }
+        return true;
     }
 
     /** The task's output ended (finished, failed or cancelled). */

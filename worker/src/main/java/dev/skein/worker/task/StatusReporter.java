@@ -7,6 +7,7 @@ import dev.skein.cluster.TaskStatus;
 import dev.skein.cluster.ZkPlanStore;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
+import dev.skein.worker.exchange.TaskInbox;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,7 +73,9 @@ public final class StatusReporter implements TaskEvents, AutoCloseable {
         }
         TaskStatus status = new TaskStatus(key.epoch(), key.stage(), key.index(), workerId, state,
                 counters.rowsIn.get(), counters.rowsOut.get(), counters.batchesIn.get(), counters.batchesOut.get(),
-                counters.bytesOut.get(), counters.cpuNanos(), task.startedAtMillis(), System.currentTimeMillis(), error,
+                counters.bytesOut.get(), counters.cpuNanos(),
+                task.inbox().map(TaskInbox::blockedNanos).orElse(0L), task.edgeCounters().sendNanos(),
+                task.startedAtMillis(), System.currentTimeMillis(), error,
                 state == TaskState.FAILED ? task.errorCode() : Optional.empty(), preview);
         try {
             plans.putTaskStatus(key.pipeline(), status);

@@ -15,6 +15,7 @@ import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.SourceSql;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.ChannelOpener;
+import dev.skein.worker.exchange.EdgeCounters;
 import dev.skein.worker.exchange.OutputRouter;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.exchange.TaskInbox;
@@ -57,6 +58,7 @@ public final class Task implements Runnable {
     private final Optional<TaskInbox> inbox;
     private final Optional<IngestGate> ingest;
     private final TaskCounters counters = new TaskCounters();
+    private final EdgeCounters edgeCounters = new EdgeCounters();
     private final PreviewCapture preview = new PreviewCapture();
     private final TapHub taps;
     private final long startedAtMillis = System.currentTimeMillis();
@@ -107,6 +109,17 @@ public final class Task implements Runnable {
 
     public TaskCounters counters() {
         return counters;
+    }
+
+    /** What the task's output edge carried, and how long sending took. */
+    public EdgeCounters edgeCounters() {
+        return edgeCounters;
+    }
+
+    /** Nanoseconds the task's DuckDB session spent in statements (0 before it opened). */
+    public long duckDbNanos() {
+        DuckDbSession current = session;
+        return current == null ? 0 : current.statementNanos();
     }
 
     public TaskState state() {
@@ -188,7 +201,8 @@ public final class Task implements Runnable {
         setState(TaskState.RUNNING, Optional.empty());
         try (DuckDbSession session = openSession();
                 OutputRouter router = wiring.output()
-                        .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled))
+                        .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled,
+                                edgeCounters))
                         .orElse(null);
                 PartialAggregation aggregation = openPartialAggregation()) {
             if (!wiring.sinks().isEmpty()) {

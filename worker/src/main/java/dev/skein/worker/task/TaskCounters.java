@@ -57,6 +57,27 @@ public final class TaskCounters {
         bytesOut.addAndGet(bytes);
     }
 
+    public long rowsIn() {
+        return rowsIn.get();
+    }
+
+    public long rowsOut() {
+        return rowsOut.get();
+    }
+
+    public long batchesIn() {
+        return batchesIn.get();
+    }
+
+    public long batchesOut() {
+        return batchesOut.get();
+    }
+
+    /** Arrow buffer bytes of the batches emitted. */
+    public long bytesOut() {
+        return bytesOut.get();
+    }
+
     /** Sum of all counters, to tell whether anything moved since the last report. */
     long progress() {
         return rowsIn.get() + rowsOut.get() + batchesIn.get() + batchesOut.get();

@@ -80,7 +80,8 @@ class TestOutputRouter {
         ChannelOpener local = (target, from, schema, allocator, token, cancelled) ->
                 LocalChannel.open(inboxes.get(target.key().index()), allocator, from, schema, target);
         try (OutputRouter router =
-                new OutputRouter(new OutputEdge(kind, partitionBy, addresses, "token"), 0, local, sender, () -> false)) {
+                new OutputRouter(new OutputEdge(kind, partitionBy, addresses, "token"), 0, local, sender, () -> false,
+                        new EdgeCounters())) {
             for (int b = 0; b < batches; b++) {
                 try (VectorSchemaRoot batch = ids(sender, (long) b * rows, rows)) {
                     router.route(batch);
