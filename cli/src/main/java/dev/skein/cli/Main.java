@@ -1,5 +1,6 @@
 package dev.skein.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +33,8 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         skipArrowBoundsChecks();
-        System.exit(commandLine().execute(args));
+        // Over System.out itself, so that checkError() sees a closed pipe (`skein tap ... | head`).
+        System.exit(commandLine().setOut(new PrintWriter(System.out, true)).execute(args));
     }
 
     /**
