@@ -12,15 +12,15 @@ final class CancelCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "pipeline name")
     String name;
 
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Mixin
     LoginOptions login;
 
     @Override
     public Integer call() {
-        CoordinatorClient.ApiResponse response = new CoordinatorClient(coordinator, login.credentials()).cancel(name);
+        CoordinatorClient.ApiResponse response = coordinator.client(login.credentials()).cancel(name);
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());
             return Main.EXIT_FAILED;

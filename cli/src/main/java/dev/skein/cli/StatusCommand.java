@@ -15,15 +15,15 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "pipeline name")
     String name;
 
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Mixin
     LoginOptions login;
 
     @Override
     public Integer call() {
-        CoordinatorClient client = new CoordinatorClient(coordinator, login.credentials());
+        CoordinatorClient client = coordinator.client(login.credentials());
         CoordinatorClient.ApiResponse response = name == null ? client.list() : client.get(name);
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());

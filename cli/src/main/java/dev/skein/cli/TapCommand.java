@@ -2,8 +2,8 @@ package dev.skein.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.skein.cli.client.NetworkFailures;
 import dev.skein.cli.client.NodeAddress;
+import dev.skein.cluster.flight.NetworkFailures;
 import dev.skein.cluster.values.ArrowValues;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.cluster.flight.NetworkFailures;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class CoordinatorClient {
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             return new ApiResponse(response.statusCode(), body);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.EXTERNAL, "cannot reach the coordinator at " + baseUrl + ": " + e, e);
+            throw new SkeinException(ErrorCode.EXTERNAL, NetworkFailures.describe("the coordinator", baseUrl, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkeinException(ErrorCode.CANCELLED, "interrupted while calling the coordinator");

@@ -1,5 +1,6 @@
-package dev.skein.cli.client;
+package dev.skein.cluster.flight;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -8,7 +9,10 @@ import java.net.http.HttpTimeoutException;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 
-/** Why a call to another node failed, in words: refused, unknown host, timed out, or the peer's message. */
+/**
+ * Why a call to another node failed, in words: refused, unknown host, timed out, connection lost,
+ * or the peer's own message. Used wherever a node or the command line reports a failed call.
+ */
 public final class NetworkFailures {
     private NetworkFailures() {}
 
@@ -27,14 +31,22 @@ public final class NetworkFailures {
             if (cause instanceof SocketTimeoutException || cause instanceof HttpTimeoutException) {
                 return "timed out";
             }
+            if (cause instanceof IOException && cause.getMessage() != null && cause != failure
+                    && !cause.getMessage().equals("io exception")) {
+                return "connection lost (" + cause.getMessage() + ")";
+            }
         }
         if (failure instanceof FlightRuntimeException) {
             FlightStatusCode code = ((FlightRuntimeException) failure).status().code();
             if (code == FlightStatusCode.TIMED_OUT) {
                 return "timed out";
             }
-            String message = failure.getMessage() == null ? "" : failure.getMessage();
-            return code == FlightStatusCode.UNAVAILABLE ? "unavailable: " + message : message;
+            String message = ((FlightRuntimeException) failure).status().description();
+            if (code == FlightStatusCode.CANCELLED && "client cancelled".equals(message)) {
+                return "the other side ended the call (client cancelled): its process stopped, its connection"
+                        + " dropped, or its task was cancelled";
+            }
+            return code == FlightStatusCode.UNAVAILABLE ? "unavailable (" + message + ")" : message;
         }
         return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     }
