@@ -21,6 +21,9 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     LoginOptions login;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
         CoordinatorClient client = coordinator.client(login.credentials());
@@ -28,6 +31,10 @@ final class StatusCommand implements Callable<Integer> {
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());
             return Main.EXIT_FAILED;
+        }
+        if (output.json()) {
+            OutputOptions.print(response.body(), System.out);
+            return Main.EXIT_OK;
         }
         if (name != null) {
             System.out.print(PipelineWatcher.summary(response.body()));

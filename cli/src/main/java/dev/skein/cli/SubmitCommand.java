@@ -22,8 +22,12 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     LoginOptions login;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws Exception {
-        return PipelineFiles.submit(coordinator.client(login.credentials()), file, await, System.out, System.err);
+        return PipelineFiles.submit(coordinator.client(login.credentials()), file, await, output.json(), System.out,
+                System.err);
     }
 }

@@ -65,6 +65,12 @@ public final class CoordinatorClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name))).DELETE());
     }
 
+    /** Removes a finished pipeline from the cluster's list. */
+    public ApiResponse forget(String name) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name) + "?forget=true"))
+                .DELETE());
+    }
+
     /**
      * Logs in with the user's credentials: the token the coordinator hands out, as an {@code
      * Authorization} value, or empty if the coordinator runs without authentication.

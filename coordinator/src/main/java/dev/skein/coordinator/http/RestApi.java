@@ -23,7 +23,7 @@ import java.util.Optional;
  * GET    /api/v1/pipelines
  * GET    /api/v1/pipelines/{name}
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
- * DELETE /api/v1/pipelines/{name}   cancels
+ * DELETE /api/v1/pipelines/{name}   cancels; with ?forget=true removes a finished pipeline instead
  * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
  * GET    /ping                      open even with authentication on, for health checks
  * </pre>
@@ -52,7 +52,9 @@ public final class RestApi {
             config.routes.put("/api/v1/pipelines/{name}", ctx -> submit(pipelines, ctx));
             config.routes.post("/api/v1/pipelines/{name}/finish-ingest",
                     ctx -> ctx.json(pipelines.finishIngest(ctx.pathParam("name"))));
-            config.routes.delete("/api/v1/pipelines/{name}", ctx -> ctx.json(pipelines.cancel(ctx.pathParam("name"))));
+            config.routes.delete("/api/v1/pipelines/{name}", ctx -> ctx.json("true".equals(ctx.queryParam("forget"))
+                    ? pipelines.forget(ctx.pathParam("name"))
+                    : pipelines.cancel(ctx.pathParam("name"))));
             config.routes.exception(InvalidSpecException.class, (e, ctx) -> ctx.status(400)
                     .json(error("INVALID_SPEC", "the pipeline spec is invalid",
                             e.problems().stream().map(Problem::toString).toList())));

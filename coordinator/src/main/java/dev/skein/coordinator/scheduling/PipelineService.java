@@ -106,6 +106,24 @@ public final class PipelineService {
     }
 
     /**
+     * Removes a finished pipeline (SUCCEEDED, FAILED or CANCELLED) from the cluster, as retention
+     * would later; a pipeline still running is refused, so nothing is forgotten while it writes.
+     *
+     * @return the pipeline's last view
+     */
+    public synchronized PipelineView forget(String name) {
+        checkName(name);
+        PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
+        if (!plan.state().isTerminal()) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "pipeline '" + name + "' is " + plan.state()
+                    + ": cancel it first (skein cancel " + name + "), then delete it");
+        }
+        PipelineView last = view(plan);
+        plans.deletePipeline(name);
+        return last;
+    }
+
+    /**
      * Tells an ingest pipeline its input is complete: accepted batches flow on, every task
      * flushes, sinks commit, as for a bounded pipeline.
      */
