@@ -8,6 +8,7 @@ import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.planning.Planner;
 import dev.skein.spec.DataRoots;
 import dev.skein.spec.IngestSourceSpec;
+import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SpecLimits;
 import dev.skein.spec.SpecParser;
@@ -52,7 +53,12 @@ public final class PipelineService {
      */
     public synchronized PipelineView submit(String name, String file, String yaml, Optional<Path> requestedBaseDir) {
         Path baseDir = baseDirectory(requestedBaseDir);
-        PipelineSpec spec = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        PipelineSpec spec;
+        try {
+            spec = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        } catch (InvalidSpecException e) {
+            throw binder.withSqlProblems(e);
+        }
         if (!spec.name().equals(name)) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
                     "pipeline name in the request '" + name + "' does not match name '" + spec.name() + "' in " + file);
