@@ -1,5 +1,7 @@
 package dev.skein.cli;
 
+import dev.skein.cli.client.NodeAddress;
+import dev.skein.spi.SkeinException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -58,13 +60,14 @@ final class PingCommand implements Callable<Integer> {
                 names = "--flight",
                 paramLabel = "HOST:PORT",
                 converter = FlightAddressConverter.class,
-                description = "a worker's Flight address, e.g. 127.0.0.1:8815")
+                description = "a worker's Flight address, HOST:PORT or grpc+tcp://HOST:PORT, e.g. 127.0.0.1:8815")
         FlightAddress flight;
 
         @Option(
                 names = "--http",
                 paramLabel = "URL",
-                description = "a coordinator's base URL, e.g. http://127.0.0.1:8080")
+                converter = HttpAddressConverter.class,
+                description = "a coordinator's base URL or HOST:PORT, e.g. http://127.0.0.1:8080")
         URI http;
     }
 
@@ -76,23 +79,28 @@ final class PingCommand implements Callable<Integer> {
         }
     }
 
-    /** Parses {@code HOST:PORT} while picocli parses, so a bad address is a usage error (exit 2). */
+    /** Parses {@code HOST:PORT} or a URL while picocli parses, so a bad address is a usage error (exit 2). */
     static final class FlightAddressConverter implements ITypeConverter<FlightAddress> {
         @Override
         public FlightAddress convert(String value) {
-            int colon = value.lastIndexOf(':');
-            if (colon <= 0 || colon == value.length() - 1) {
-                throw new TypeConversionException("expected HOST:PORT but was '" + value + "'");
-            }
-            try {
-                int port = Integer.parseInt(value.substring(colon + 1));
-                if (port < 1 || port > 65535) {
-                    throw new TypeConversionException("port out of range in '" + value + "'");
-                }
-                return new FlightAddress(value.substring(0, colon), port);
-            } catch (NumberFormatException e) {
-                throw new TypeConversionException("expected a numeric port in '" + value + "'");
-            }
+            NodeAddress address = parse(value);
+            return new FlightAddress(address.host(), address.port());
+        }
+    }
+
+    /** Parses a URL or {@code HOST:PORT} (then http) while picocli parses. */
+    static final class HttpAddressConverter implements ITypeConverter<URI> {
+        @Override
+        public URI convert(String value) {
+            return URI.create(parse(value).httpUrl());
+        }
+    }
+
+    private static NodeAddress parse(String value) {
+        try {
+            return NodeAddress.parse(value, "address");
+        } catch (SkeinException e) {
+            throw new TypeConversionException("expected HOST:PORT or a URL but was '" + value + "'");
         }
     }
 

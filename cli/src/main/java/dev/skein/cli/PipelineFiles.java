@@ -54,6 +54,12 @@ final class PipelineFiles {
      */
     static int submit(CoordinatorClient client, Path file, Optional<Placement> placement, boolean follow,
             PrintStream out, PrintStream err) throws IOException {
+        return submit(client, file, placement, follow, false, out, err);
+    }
+
+    /** As above; with {@code json}, {@code out} gets the pipeline's JSON view instead of the summary. */
+    static int submit(CoordinatorClient client, Path file, Optional<Placement> placement, boolean follow,
+            boolean json, PrintStream out, PrintStream err) throws IOException {
         if (!Files.isRegularFile(file)) {
             err.println(file + ": error: no such file");
             return Main.EXIT_USAGE;
@@ -74,10 +80,17 @@ final class PipelineFiles {
         }
         err.println("submitted pipeline '" + spec.name() + "' (epoch " + response.body().path("epoch").asLong() + ")");
         if (!follow) {
+            if (json) {
+                OutputOptions.print(response.body(), out);
+            }
             return Main.EXIT_OK;
         }
         JsonNode view = new PipelineWatcher(client, err).await(spec.name());
-        out.print(PipelineWatcher.summary(view));
+        if (json) {
+            OutputOptions.print(view, out);
+        } else {
+            out.print(PipelineWatcher.summary(view));
+        }
         return "SUCCEEDED".equals(view.path("state").asText()) ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 }

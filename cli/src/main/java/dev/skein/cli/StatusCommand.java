@@ -15,19 +15,26 @@ final class StatusCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "pipeline name")
     String name;
 
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Mixin
     LoginOptions login;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() {
-        CoordinatorClient client = new CoordinatorClient(coordinator, login.credentials());
+        CoordinatorClient client = coordinator.client(login.credentials());
         CoordinatorClient.ApiResponse response = name == null ? client.list() : client.get(name);
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());
             return Main.EXIT_FAILED;
+        }
+        if (output.json()) {
+            OutputOptions.print(response.body(), System.out);
+            return Main.EXIT_OK;
         }
         if (name != null) {
             System.out.print(PipelineWatcher.summary(response.body()));

@@ -14,8 +14,8 @@ final class SubmitCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "pipeline YAML")
     Path file;
 
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Option(names = "--wait", description = "follow the pipeline to its end and print the summary")
     boolean await;
@@ -23,8 +23,12 @@ final class SubmitCommand implements Callable<Integer> {
     @Mixin
     LoginOptions login;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws Exception {
-        return PipelineFiles.submit(new CoordinatorClient(coordinator, login.credentials()), file, Optional.empty(), await, System.out, System.err);
+        return PipelineFiles.submit(coordinator.client(login.credentials()), file, Optional.empty(), await,
+                output.json(), System.out, System.err);
     }
 }

@@ -9,6 +9,7 @@ import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.io.PrintWriter;
@@ -45,16 +46,26 @@ final class ValidateCommand implements Callable<Integer> {
         }
         try (transforms;
                 SqlBinder binder = SqlBinder.open(transforms, PipelineFiles.defaultDataRoots(file))) {
-            PipelineSpec pipeline = SpecParser.parse(file);
+            PipelineSpec pipeline;
+            try {
+                pipeline = SpecParser.parse(file);
+            } catch (InvalidSpecException e) {
+                // Structural problems do not hide the SQL ones: bind what read cleanly, report all.
+                return report(out, binder.withSqlProblems(e).problems());
+            }
             binder.bind(pipeline);
             out.println(file + ": ok (pipeline '" + pipeline.name() + "', " + pipeline.stages().size() + " stages)");
             return Main.EXIT_OK;
         } catch (InvalidSpecException e) {
-            for (Problem problem : e.problems()) {
-                out.println(problem);
-            }
-            out.println(e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems"));
-            return Main.EXIT_FAILED;
+            return report(out, e.problems());
         }
+    }
+
+    private static int report(PrintWriter out, List<Problem> problems) {
+        for (Problem problem : problems) {
+            out.println(problem);
+        }
+        out.println(problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+        return Main.EXIT_FAILED;
     }
 }

@@ -5,7 +5,10 @@ import dev.skein.cluster.auth.AuthConfig;
 import dev.skein.spec.DataRoots;
 import dev.skein.worker.WorkerConfig;
 import dev.skein.worker.WorkerNode;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--advertise-host", description = "host other nodes connect to (default: this host's name)")
     String advertiseHost;
 
-    @Option(names = "--id", description = "worker id, unique among live workers (default: advertised host:port)")
+    @Option(names = "--id", description = "worker id, unique among live workers (default: HOST-PORT, the advertised host and the bound port)")
     String id;
 
     @Option(names = "--duckdb-threads", defaultValue = "1", description = "DuckDB threads (default ${DEFAULT-VALUE})")
@@ -63,13 +66,28 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AuthConfig authConfig = auth.config();
         String host = advertiseHost != null ? advertiseHost : InetAddress.getLocalHost().getHostName();
-        String workerId = id != null ? id : host + "-" + port;
+        int flightPort = port;
+        if (port == 0 && id == null) {
+            // The id is the worker's name in the cluster before its server binds, so pick the port
+            // first: two `--port 0` workers on one host then get two ids (host-port), never one.
+            flightPort = freePort(bind);
+        }
+        String workerId = id != null ? id : host + "-" + flightPort;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
-                workerId, bind, port, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
+                workerId, bind, flightPort, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
                 Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories), metricsPort),
                 authConfig);
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port()
                 + ", metrics on http://" + host + ":" + node.metricsPort() + "/metrics");
         return UntilShutdown.await(node);
+    }
+
+    /** A port free on {@code bind} now; the Flight server binds it right after (a rare race loses with "in use"). */
+    static int freePort(String bind) throws IOException {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bind), 0));
+            return socket.getLocalPort();
+        }
     }
 }

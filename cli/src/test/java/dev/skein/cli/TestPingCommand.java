@@ -107,7 +107,7 @@ class TestPingCommand {
     @Test
     void malformedAddressOrNoTargetOrBothTargetsAreUsageErrors() {
         assertThat(ping("--flight", "localhost")).isEqualTo(2);
-        assertThat(err.toString()).contains("expected HOST:PORT but was 'localhost'");
+        assertThat(err.toString()).contains("expected HOST:PORT or a URL but was 'localhost'");
         assertThat(ping("--flight", "localhost:http")).isEqualTo(2);
         assertThat(ping()).isEqualTo(2);
         assertThat(ping("--flight", "localhost:8815", "--http", "http://localhost:8080"))

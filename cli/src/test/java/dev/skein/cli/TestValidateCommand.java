@@ -60,8 +60,36 @@ class TestValidateCommand {
                 """);
 
         assertThat(validate(file.toString())).isEqualTo(1);
-        assertThat(out.toString()).isEqualTo(file + ":8:5: error: stage 'more' is missing required key 'sql' or 'java'\n"
+        assertThat(out.toString()).isEqualTo(file + ":7:17: error: stage 'double' reads column 'idd', which the source"
+                + " does not produce; it produces: id\n"
+                + file + ":8:5: error: stage 'more' is missing required key 'sql' or 'java'\n"
                 + file + ":9:5: error: unknown key 'sq' in stage 'more'; did you mean 'sql'?\n"
+                + "3 problems\n");
+    }
+
+    @Test
+    void aStructuralProblemHidesNoSqlProblemOfAnotherStage() throws Exception {
+        Path file = dir.resolve("all.yaml");
+        Files.writeString(file, """
+                name: all
+                source:
+                  type: generate
+                  sql: SELECT i AS id, i * 2 AS amount FROM range(10) t(i)
+                stages:
+                  - name: first
+                    sql: SELECT id, amount * 2 AS doubled FROM input
+                  - name: typo
+                    sql: SELECT * FROM input
+                    paralelism: 2
+                  - name: last
+                    sql: SELECT id, doubld FROM input
+                """);
+
+        assertThat(validate(file.toString())).isEqualTo(1);
+        assertThat(out.toString()).isEqualTo(
+                file + ":10:5: error: unknown key 'paralelism' in stage 'typo'; did you mean 'parallelism'?\n"
+                + file + ":12:21: error: stage 'last' reads column 'doubld', which upstream stage 'typo' does not"
+                + " produce; did you mean 'doubled'?\n"
                 + "2 problems\n");
     }
 

@@ -111,6 +111,19 @@ class TestTap {
                 }
                 assertThat(err.toString()).startsWith("tapping long/enrich: 2 task(s)").contains("10 rows");
 
+                java.io.StringWriter json = new java.io.StringWriter();
+                tap.setOut(new java.io.PrintWriter(json, true));
+                assertThat(tap.execute("tap", "long.enrich", "--coordinator-flight",
+                        "grpc+tcp://" + cluster.coordinatorFlightAddress(), "--limit", "3", "--format", "json")).isZero();
+                List<String> objects = json.toString().lines().toList();
+                assertThat(objects).hasSize(2 * 3);
+                for (String object : objects) {
+                    JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(object);
+                    long id = row.get("id").longValue();
+                    assertThat(object).isEqualTo("{\"id\":" + id + ",\"category\":\"c" + id % 8 + "\",\"value\":"
+                            + (id % 1000) / 10.0 + ",\"doubled\":" + (id % 1000) / 10.0 * 2 + "}");
+                }
+
                 List<String> listed = new ArrayList<>();
                 client.listFlights(new org.apache.arrow.flight.Criteria("lo".getBytes(StandardCharsets.UTF_8)))
                         .forEach(flight -> listed.add(String.join("/", flight.getDescriptor().getPath())));
@@ -159,6 +172,102 @@ class TestTap {
         }
         assertThat(rest.cancel("stalled").body().path("state").asText()).isEqualTo("CANCELLED");
         TestingPipelines.assertNoArrowMemoryHeld(cluster);
+    }
+
+    @Test
+    void aFollowingTapRendersEveryTypeAndEndsWhenItsOutputIsClosed() throws Exception {
+        Path file = TestingPipelines.write(dir, "typed.yaml", """
+                name: typed
+                source:
+                  type: generate
+                  sql: |
+                    SELECT i AS id, DATE '2025-01-01' + (i % 7)::INTEGER AS day, (i % 100)::DECIMAL(10,2) AS amount,
+                           CASE WHEN i % 2 = 0 THEN NULL ELSE 'x' END AS note, TIMESTAMP '2026-01-01' AS ts,
+                           [i % 3, NULL] AS pair
+                    FROM range(2000000000) t(i)
+                stages:
+                  - name: pass
+                    sql: SELECT * FROM input
+                sinks:
+                  - type: count
+                """);
+        assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
+        CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                rest.get("typed").body().path("stages").get(1).path("rowsOut").asLong() > 0);
+
+        // Stands for `skein tap ... | head -3`: the pipe breaks after three lines.
+        LinesThenBrokenPipe head = new LinesThenBrokenPipe(3);
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine tap = dev.skein.cli.Main.commandLine();
+        tap.setOut(new java.io.PrintWriter(head, true));
+        tap.setErr(new java.io.PrintWriter(err, true));
+        assertThat(tap.execute("tap", "typed/pass", "--coordinator-flight", cluster.coordinatorFlightAddress(),
+                "--follow", "--format", "json")).isZero();
+
+        assertThat(head.lines()).hasSize(3);
+        for (String line : head.lines()) {
+            long id = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("id").longValue();
+            assertThat(line).isEqualTo("{\"id\":" + id + ",\"day\":\"2025-01-0" + (1 + id % 7) + "\",\"amount\":"
+                    + id % 100 + ".00,\"note\":" + (id % 2 == 0 ? "null" : "\"x\"")
+                    + ",\"ts\":\"2026-01-01T00:00:00\",\"pair\":[" + id % 3 + ",null]}");
+        }
+        assertThat(err.toString()).doesNotContain("dropped").doesNotContain("error");
+        assertThat(rest.get("typed").body().path("state").asText()).isEqualTo("RUNNING");
+        assertThat(rest.cancel("typed").body().path("state").asText()).isEqualTo("CANCELLED");
+        TestingPipelines.assertNoArrowMemoryHeld(cluster);
+    }
+
+    @Test
+    void theResultPreviewKeepsEveryTypeInTheRestView() throws Exception {
+        Path file = TestingPipelines.write(dir, "preview.yaml", """
+                name: preview
+                source:
+                  type: generate
+                  sql: |
+                    SELECT 1 AS id, DATE '2025-01-02' AS day, 1.50::DECIMAL(4,2) AS amount, NULL::VARCHAR AS note,
+                           TIMESTAMP '2026-01-01' AS ts, 127670399.99993722::DOUBLE AS s, [1, 2] AS list,
+                           {'a': 1, 'b': TIME '10:00:00'} AS struct
+                stages:
+                  - name: pass
+                    sql: SELECT * FROM input
+                sinks:
+                  - type: count
+                """);
+        JsonNode view = TestingPipelines.run(cluster, file);
+
+        assertThat(view.path("state").asText()).isEqualTo("SUCCEEDED");
+        assertThat(view.path("result").toString()).isEqualTo("{\"columns\":[\"id\",\"day\",\"amount\",\"note\","
+                + "\"ts\",\"s\",\"list\",\"struct\"],\"rows\":[[1,\"2025-01-02\",1.50,null,\"2026-01-01T00:00:00\","
+                + "127670399.99993722,[1,2],{\"a\":1,\"b\":\"10:00:00\"}]]}");
+    }
+
+    /** An output that takes {@code lines} lines, then fails every write as a closed pipe does. */
+    private static final class LinesThenBrokenPipe extends java.io.Writer {
+        private final StringBuilder text = new StringBuilder();
+        private final int lines;
+
+        LinesThenBrokenPipe(int lines) {
+            this.lines = lines;
+        }
+
+        @Override
+        public synchronized void write(char[] buffer, int offset, int length) throws java.io.IOException {
+            if (lines().size() >= lines) {
+                throw new java.io.IOException("Broken pipe");
+            }
+            text.append(buffer, offset, length);
+        }
+
+        synchronized List<String> lines() {
+            return text.toString().lines().toList();
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
     }
 
     /** Reads one task's tap (default limit 100 rows) and checks every row against the stage's SQL. */

@@ -3,6 +3,7 @@ package dev.skein.cluster;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -12,7 +13,10 @@ import java.io.IOException;
 final class RecordCodec {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new Jdk8Module())
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            // A preview's DECIMAL keeps its digits and scale through ZooKeeper (12.30 stays 12.30).
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private RecordCodec() {}
 

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.skein.spi.SkeinException;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +26,8 @@ class TestZkPlanStore {
 
     private static TaskStatus status(long epoch, TaskState state) {
         return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 0, 0, 1, 2, Optional.empty(), Optional.empty(),
-                Optional.of(new ResultPreview(List.of("n"), List.of(List.of("10")))));
+                Optional.of(new ResultPreview(List.of("n", "amount", "day", "note"), List.of(List.of(IntNode.valueOf(10),
+                        DecimalNode.valueOf(new BigDecimal("12.30")), TextNode.valueOf("2025-01-01"), NullNode.getInstance())))));
     }
 
     private static final LeadershipListener QUIET = new LeadershipListener() {

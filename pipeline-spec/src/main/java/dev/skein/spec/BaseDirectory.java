@@ -2,7 +2,12 @@ package dev.skein.spec;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -43,6 +48,57 @@ record BaseDirectory(Path path, Optional<DataRoots> confinement) {
             return Optional.empty();
         }
         return resolved;
+    }
+
+    /**
+     * Resolves a sink's target directory like {@link #resolve(Node, Problems)}, and where this node
+     * can see it, checks that it can be written: the target, or the nearest part of it that exists
+     * inside a data directory, must be a writable directory. A data directory absent here (the
+     * data lives on the workers only) is not checked.
+     */
+    Optional<String> resolveWritable(Node value, Problems problems) {
+        Optional<String> resolved = resolve(value, problems);
+        if (resolved.isEmpty() || confinement.isEmpty() || URL.matcher(resolved.get()).matches()) {
+            return resolved;
+        }
+        Path existing = Path.of(resolved.get());
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !confinement.get().contains(existing.toString())) {
+            return resolved;
+        }
+        if (!Files.isDirectory(existing)) {
+            problems.add(YamlValues.location(value), "sink path '" + resolved.get() + "' cannot be written: '"
+                    + existing + "' is a file, not a directory");
+            return Optional.empty();
+        }
+        Optional<String> refused = refusesWrites(existing);
+        if (refused.isPresent()) {
+            problems.add(YamlValues.location(value), "sink path '" + resolved.get() + "' cannot be written: "
+                    + "creating a directory in '" + existing + "' failed (" + refused.get() + ")");
+            return Optional.empty();
+        }
+        return resolved;
+    }
+
+    /**
+     * Why {@code directory} refuses a new directory, if it does: tried for real and removed again,
+     * since permission bits say nothing about root, read-only mounts or {@code /proc}.
+     */
+    private static Optional<String> refusesWrites(Path directory) {
+        try {
+            Files.delete(Files.createTempDirectory(directory, ".skein-write-check-"));
+            return Optional.empty();
+        } catch (AccessDeniedException e) {
+            return Optional.of("permission denied");
+        } catch (NoSuchFileException e) {
+            return Optional.of("no such file or directory");
+        } catch (FileSystemException e) {
+            return Optional.of(e.getReason() == null ? e.getClass().getSimpleName() : e.getReason());
+        } catch (IOException e) {
+            return Optional.of(String.valueOf(e.getMessage()));
+        }
     }
 
     /**

@@ -23,6 +23,7 @@ final class PipelineReader {
     private final StageReader stageReader;
     private final SinkReader sinkReader;
     private final RestartReader restartReader;
+    private Optional<SpecDraft> draft = Optional.empty();
 
     PipelineReader(String file, String yamlText, BaseDirectory baseDirectory, SpecLimits limits, Problems problems) {
         SourceText text = new SourceText(yamlText);
@@ -32,6 +33,11 @@ final class PipelineReader {
         this.stageReader = new StageReader(problems, text, limits);
         this.sinkReader = new SinkReader(problems, baseDirectory);
         this.restartReader = new RestartReader(problems);
+    }
+
+    /** What read cleanly, once {@link #read} found problems in a file that is a pipeline mapping. */
+    Optional<SpecDraft> draft() {
+        return draft;
     }
 
     /**
@@ -63,6 +69,7 @@ final class PipelineReader {
                 .orElse(Optional.of(Placement.CHAIN));
         Optional<RestartSpec> restart =
                 pipeline.value("restart").map(restartReader::read).orElse(Optional.of(RestartSpec.DEFAULT));
+        draft = Optional.of(new SpecDraft(file, name, source, stageReader.lastRead()));
         if (!problems.isEmpty() || name.isEmpty() || source.isEmpty() || stages.isEmpty() || sinks.isEmpty()
                 || placement.isEmpty() || restart.isEmpty()) {
             return Optional.empty();

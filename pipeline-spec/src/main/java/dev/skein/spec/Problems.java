@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /** The problems found in one pipeline file so far. Not thread-safe: one instance per parse. */
 final class Problems {
@@ -35,5 +36,9 @@ final class Problems {
 
     InvalidSpecException toException() {
         return new InvalidSpecException(sorted());
+    }
+
+    InvalidSpecException toException(Optional<SpecDraft> draft) {
+        return new InvalidSpecException(sorted(), draft);
     }
 }

@@ -74,7 +74,7 @@ final class SinkReader {
         }
         sink.rejectKeysOutside(List.of("type", "path"), kind);
         Optional<String> path = sink.required("path", " of type '" + type.get() + "'")
-                .flatMap(pathValue -> baseDirectory.resolve(pathValue, problems));
+                .flatMap(pathValue -> baseDirectory.resolveWritable(pathValue, problems));
         return path.map(directory -> type.get().equals("parquet")
                 ? new ParquetSinkSpec(directory, location)
                 : new CsvSinkSpec(directory, location));

@@ -92,11 +92,12 @@ public final class SpecParser {
         }
         Optional<Node> root = compose(yamlText, problems);
         if (problems.isEmpty()) {
-            Optional<PipelineSpec> spec =
-                    new PipelineReader(file, yamlText, baseDirectory, limits, problems).read(root.orElse(null));
+            PipelineReader reader = new PipelineReader(file, yamlText, baseDirectory, limits, problems);
+            Optional<PipelineSpec> spec = reader.read(root.orElse(null));
             if (spec.isPresent() && problems.isEmpty()) {
                 return spec.get();
             }
+            throw problems.toException(reader.draft());
         }
         throw problems.toException();
     }

@@ -37,6 +37,8 @@ final class StageReader {
     }
 
     /** Reads the value of {@code stages:}; empty if anything in it is wrong. */
+    private List<Optional<StageSpec>> lastRead = List.of();
+
     Optional<List<StageSpec>> readAll(Node value) {
         Optional<SequenceNode> sequence = YamlValues.list("stages", value, problems);
         if (sequence.isEmpty()) {
@@ -56,12 +58,20 @@ final class StageReader {
         List<StageSpec> stages = new ArrayList<>();
         boolean valid = true;
         int number = 1;
+        List<Optional<StageSpec>> each = new ArrayList<>();
         for (Node item : sequence.get().getValue()) {
             Optional<StageSpec> stage = read(item, number++);
+            each.add(stage);
             stage.ifPresent(stages::add);
             valid &= stage.isPresent();
         }
+        lastRead = List.copyOf(each);
         return valid ? Optional.of(List.copyOf(stages)) : Optional.empty();
+    }
+
+    /** Every stage of the last {@link #readAll}, in order, empty where that stage has a problem. */
+    List<Optional<StageSpec>> lastRead() {
+        return lastRead;
     }
 
     private Optional<StageSpec> read(Node item, int number) {

@@ -1,5 +1,6 @@
 package dev.skein.cli.bench;
 
+import dev.skein.cluster.values.ArrowValues;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SqlTransformSpec;
 import dev.skein.spec.StageSpec;
@@ -132,8 +133,7 @@ final class InProcessBaselines {
         for (int row = 0; row < batch.getRowCount(); row++) {
             List<String> values = new ArrayList<>();
             for (FieldVector vector : batch.getFieldVectors()) {
-                Object value = vector.getObject(row);
-                values.add(value == null ? "NULL" : value.toString());
+                values.add(ArrowValues.text(ArrowValues.json(vector, row), "NULL"));
             }
             result.add(values);
         }

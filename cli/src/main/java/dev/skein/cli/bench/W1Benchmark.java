@@ -1,5 +1,6 @@
 package dev.skein.cli.bench;
 
+import dev.skein.cluster.values.ArrowValues;
 import dev.skein.spec.Placement;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
@@ -223,7 +224,7 @@ public final class W1Benchmark {
         List<List<String>> result = new ArrayList<>();
         for (JsonNode row : view.path("result").path("rows")) {
             List<String> values = new ArrayList<>();
-            row.forEach(value -> values.add(value.asText()));
+            row.forEach(value -> values.add(ArrowValues.text(value, "NULL")));
             result.add(values);
         }
         return result;

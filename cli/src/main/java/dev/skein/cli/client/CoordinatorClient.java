@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.cluster.flight.NetworkFailures;
 import dev.skein.spec.Placement;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -88,6 +89,12 @@ public final class CoordinatorClient {
         return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name))).DELETE());
     }
 
+    /** Removes a finished pipeline from the cluster's list. */
+    public ApiResponse forget(String name) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/pipelines/" + encode(name) + "?forget=true"))
+                .DELETE());
+    }
+
     /**
      * Logs in with the user's credentials: the token the coordinator hands out, as an {@code
      * Authorization} value, or empty if the coordinator runs without authentication.
@@ -143,7 +150,7 @@ public final class CoordinatorClient {
             JsonNode body = response.body().isEmpty() ? MAPPER.nullNode() : MAPPER.readTree(response.body());
             return new ApiResponse(response.statusCode(), body);
         } catch (IOException e) {
-            throw new SkeinException(ErrorCode.EXTERNAL, "cannot reach the coordinator at " + baseUrl + ": " + e, e);
+            throw new SkeinException(ErrorCode.EXTERNAL, NetworkFailures.describe("the coordinator", baseUrl, e), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SkeinException(ErrorCode.CANCELLED, "interrupted while calling the coordinator");

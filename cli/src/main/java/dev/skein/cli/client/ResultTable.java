@@ -1,6 +1,7 @@
 package dev.skein.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.skein.cluster.values.ArrowValues;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class ResultTable {
         List<List<String>> rows = new ArrayList<>();
         for (JsonNode row : result.path("rows")) {
             List<String> values = new ArrayList<>();
-            row.forEach(value -> values.add(value.asText()));
+            row.forEach(value -> values.add(ArrowValues.text(value, "NULL")));
             rows.add(values);
         }
         int[] widths = new int[columns.size()];

@@ -1,5 +1,12 @@
 package dev.skein.coordinator.binding;
 
+import java.util.Optional;
+import java.util.List;
+import dev.skein.spec.StageSpec;
+import dev.skein.spec.SpecDraft;
+import dev.skein.spec.RestartSpec;
+import dev.skein.spec.Problem;
+import dev.skein.spec.Placement;
 import static java.util.Objects.requireNonNull;
 
 import dev.skein.cluster.PreAggregation;
@@ -183,6 +190,47 @@ public final class SqlBinder implements AutoCloseable {
             }
         }
         return List.copyOf(splits);
+    }
+
+    /**
+     * The SQL problems of a file that has structural ones too: binds the source and every stage
+     * that read cleanly, each against the output of the nearest sound stage before it (a stage
+     * with a problem of its own is skipped), so one run reports everything. Empty if the source
+     * did not read cleanly (nothing has columns then).
+     */
+    public synchronized List<Problem> problemsOf(SpecDraft draft) {
+        requireNonNull(draft, "draft is null");
+        if (draft.source().isEmpty()) {
+            return List.of();
+        }
+        List<StageSpec> sound = draft.stages().stream().flatMap(Optional::stream).toList();
+        PipelineSpec partial = new PipelineSpec(draft.name().orElse("pipeline"), draft.source().get(), sound,
+                List.of(), draft.file(), Placement.CHAIN, RestartSpec.DEFAULT);
+        try {
+            bind(partial);
+            return List.of();
+        } catch (InvalidSpecException e) {
+            return e.problems();
+        }
+    }
+
+    /**
+     * {@code failure}'s problems together with those of binding what read cleanly ({@link
+     * #problemsOf}), in file order: what a user sees for a file with structural problems.
+     */
+    public InvalidSpecException withSqlProblems(InvalidSpecException failure) {
+        if (failure.draft().isEmpty()) {
+            return failure;
+        }
+        java.util.Set<Problem> all = new java.util.LinkedHashSet<>(failure.problems());
+        all.addAll(problemsOf(failure.draft().get()));
+        if (all.size() == failure.problems().size()) {
+            return failure;
+        }
+        List<Problem> sorted = new java.util.ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingInt((Problem problem) -> problem.location().line())
+                .thenComparingInt(problem -> problem.location().column()));
+        return new InvalidSpecException(sorted, failure.draft());
     }
 
     /** Closes the DuckDB connection; later calls do nothing. */

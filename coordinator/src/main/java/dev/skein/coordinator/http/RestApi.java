@@ -29,7 +29,7 @@ import java.util.Optional;
  * GET    /api/v1/pipelines
  * GET    /api/v1/pipelines/{name}
  * POST   /api/v1/pipelines/{name}/finish-ingest   ingest input complete: flush and commit
- * DELETE /api/v1/pipelines/{name}   cancels
+ * DELETE /api/v1/pipelines/{name}   cancels; with ?forget=true removes a finished pipeline instead
  * POST   /api/v1/token              Basic credentials in, a bearer token out (see {@link RestAuthentication})
  * GET    /api/v1/leader             which coordinator answers, whether it leads, and the leader's term and address
  * GET    /api/v1/cluster            {"flightPort": N}: where taps are asked for
@@ -82,7 +82,9 @@ public final class RestApi {
             });
             config.routes.delete("/api/v1/pipelines/{name}", ctx -> {
                 if (!leader.forwarded(ctx)) {
-                    ctx.json(pipelines.cancel(ctx.pathParam("name")));
+                    ctx.json("true".equals(ctx.queryParam("forget"))
+                            ? pipelines.forget(ctx.pathParam("name"))
+                            : pipelines.cancel(ctx.pathParam("name")));
                 }
             });
             config.routes.exception(InvalidSpecException.class, (e, ctx) -> ctx.status(400)

@@ -11,6 +11,7 @@ import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.planning.Planner;
 import dev.skein.spec.DataRoots;
 import dev.skein.spec.IngestSourceSpec;
+import dev.skein.spec.InvalidSpecException;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.Placement;
 import dev.skein.spec.SpecLimits;
@@ -62,7 +63,12 @@ public final class PipelineService {
             String name, String file, String yaml, Optional<Path> requestedBaseDir, Optional<Placement> placement) {
         requireLeading("submit pipeline '" + name + "'");
         Path baseDir = baseDirectory(requestedBaseDir);
-        PipelineSpec written = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        PipelineSpec written;
+        try {
+            written = SpecParser.parse(file, yaml, baseDir, dataRoots, limits);
+        } catch (InvalidSpecException e) {
+            throw binder.withSqlProblems(e);
+        }
         PipelineSpec spec = placement.map(written::withPlacement).orElse(written);
         if (!spec.name().equals(name)) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT,
@@ -131,6 +137,24 @@ public final class PipelineService {
             plans.updatePlan(plan);
         }
         return view(plan);
+    }
+
+    /**
+     * Removes a finished pipeline (SUCCEEDED, FAILED or CANCELLED) from the cluster, as retention
+     * would later; a pipeline still running is refused, so nothing is forgotten while it writes.
+     *
+     * @return the pipeline's last view
+     */
+    public synchronized PipelineView forget(String name) {
+        checkName(name);
+        PipelinePlan plan = plans.plan(name).orElseThrow(() -> notFound(name));
+        if (!plan.state().isTerminal()) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "pipeline '" + name + "' is " + plan.state()
+                    + ": cancel it first (skein cancel " + name + "), then delete it");
+        }
+        PipelineView last = view(plan);
+        plans.deletePipeline(name);
+        return last;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.skein.coordinator.scheduling;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cluster.PipelineAttempt;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.ResultPreview;
@@ -82,7 +83,7 @@ final class PipelineViews {
     /** The last stage's previews, concatenated in task order, once every last-stage task reported one. */
     private static Optional<ResultPreview> result(PipelinePlan plan, int lastStage, Map<String, TaskStatus> statuses) {
         List<String> columns = List.of();
-        List<List<String>> rows = new ArrayList<>();
+        List<List<JsonNode>> rows = new ArrayList<>();
         for (TaskPlacement task : plan.tasksOf(lastStage)) {
             TaskStatus status = statuses.get(task.key());
             if (status == null || status.preview().isEmpty()) {
@@ -92,7 +93,7 @@ final class PipelineViews {
             if (columns.isEmpty()) {
                 columns = preview.columns();
             }
-            for (List<String> row : preview.rows()) {
+            for (List<JsonNode> row : preview.rows()) {
                 if (rows.size() < ResultPreview.MAX_ROWS) {
                     rows.add(row);
                 }

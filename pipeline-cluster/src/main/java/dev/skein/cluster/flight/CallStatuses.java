@@ -59,8 +59,11 @@ public final class CallStatuses {
      * @param what the call that failed, as the message's prefix (e.g. {@code "DoGet on worker 'w1'"})
      */
     public static SkeinException fromFlight(FlightRuntimeException failure, String what) {
-        ErrorCode code = sentCode(failure).orElseGet(() -> nearestCode(failure.status()));
-        return new SkeinException(code, what + ": " + failure.status().description(), failure);
+        Optional<ErrorCode> sent = sentCode(failure);
+        ErrorCode code = sent.orElseGet(() -> nearestCode(failure.status()));
+        // Without a code the failure is the transport's (refused, reset, cancelled): say which.
+        String why = sent.isPresent() ? failure.status().description() : NetworkFailures.reason(failure);
+        return new SkeinException(code, what + ": " + why, failure);
     }
 
     private static Optional<ErrorCode> sentCode(FlightRuntimeException failure) {

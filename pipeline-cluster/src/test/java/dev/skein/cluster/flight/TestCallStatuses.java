@@ -75,6 +75,22 @@ class TestCallStatuses {
     }
 
     @Test
+    void aNodeThatIsDownIsNamedWithWhyTheCallFailed() throws Exception {
+        int port = server.getPort();
+        server.close();
+
+        try (FlightClient down = FlightClient.builder(allocator, Location.forGrpcInsecure("127.0.0.1", port)).build()) {
+            FlightRuntimeException failure = catchThrowableOfType(
+                    FlightRuntimeException.class, () -> down.doAction(new Action("ping")).hasNext());
+            SkeinException received = CallStatuses.fromFlight(failure, "calling worker 'w1' at 127.0.0.1:" + port);
+
+            assertThat(received.errorCode()).isEqualTo(ErrorCode.EXTERNAL);
+            assertThat(received.getMessage()).isEqualTo("calling worker 'w1' at 127.0.0.1:" + port
+                    + ": connection refused (is it running, and on that port?)");
+        }
+    }
+
+    @Test
     void unknownCodeFromANewerPeerMapsByStatusCode() {
         assertThat(CallStatuses.fromFlight(call(UNKNOWN_CODE), "action").errorCode())
                 .isEqualTo(ErrorCode.NOT_SUPPORTED);

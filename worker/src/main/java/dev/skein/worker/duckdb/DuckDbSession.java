@@ -29,6 +29,7 @@ import org.duckdb.DuckDBResultSet;
  */
 public final class DuckDbSession implements AutoCloseable {
     private static final String STREAM_RELATION = "skein_stream";
+    private static final String MATERIALIZE = "CREATE OR REPLACE TEMP TABLE skein_failed AS ";
 
     private volatile Running running;
     private volatile boolean interrupted;
@@ -261,17 +262,40 @@ public final class DuckDbSession implements AutoCloseable {
             return fallback;
         }
         try (Statement statement = connection.createStatement()) {
-            String materialize = "CREATE OR REPLACE TEMP TABLE skein_failed AS " + sql;
+            String materialize = MATERIALIZE + sql;
             start(statement, materialize);
             statement.execute(materialize);
             statement.execute("DROP TABLE skein_failed");
             return fallback;
         } catch (SQLException e) {
-            return e.getMessage();
+            return withoutMaterialize(e.getMessage());
         } finally {
             running = null;
             releaseRegistered();
         }
+    }
+
+    /**
+     * DuckDB quotes the statement it ran ({@code LINE 1: CREATE ... AS SELECT ...} and a caret under
+     * the error's column): show the user's SQL, with the caret moved back under the same place.
+     */
+    static String withoutMaterialize(String message) {
+        if (message == null) {
+            return "";
+        }
+        String[] lines = message.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int at = lines[i].indexOf(MATERIALIZE);
+            if (at < 0) {
+                continue;
+            }
+            lines[i] = lines[i].substring(0, at) + lines[i].substring(at + MATERIALIZE.length());
+            if (i + 1 < lines.length && lines[i + 1].matches(" *\\^+ *")
+                    && lines[i + 1].indexOf('^') >= at + MATERIALIZE.length()) {
+                lines[i + 1] = lines[i + 1].substring(MATERIALIZE.length());
+            }
+        }
+        return String.join("\n", lines);
     }
 
     private void releaseRegistered() {

@@ -1,6 +1,7 @@
 package dev.skein.worker.exchange;
 
 import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.cluster.flight.NetworkFailures;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import org.apache.arrow.flight.CallStatus;
@@ -40,7 +41,7 @@ public final class InboundExchange {
             inbox.finished(from);
             writer.completed();
         } catch (RuntimeException e) {
-            String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String cause = NetworkFailures.reason(e);
             inbox.fail(new SkeinException(ErrorCode.EXTERNAL, "input from " + sender + " broke: " + cause, e));
             writer.error(CallStatuses.toFlight(e));
         }

@@ -35,4 +35,24 @@ class TestDuckDbSession {
             assertThat(allocator.getAllocatedMemory()).isZero();
         }
     }
+
+    @Test
+    void aFailureQuotesTheUsersSqlNotTheStatementThatExplainedIt() throws Exception {
+        try (BufferAllocator allocator = new RootAllocator();
+                DuckDbDatabase database = DuckDbDatabase.open(1, "256MB")) {
+            try (DuckDbSession source = database.openSession(allocator);
+                    DuckDbSession session = database.openSession(allocator)) {
+                List<String> messages = new ArrayList<>();
+                source.query("SELECT 'x' AS s", 16, batch -> {
+                    session.register("input", batch);
+                    messages.add(session.explainFailure("SELECT s, nope FROM input", "fallback"));
+                });
+
+                assertThat(messages.get(0)).doesNotContain("skein_failed").contains("""
+                        LINE 1: SELECT s, nope FROM input
+                                          ^^^^""");
+            }
+            assertThat(allocator.getAllocatedMemory()).isZero();
+        }
+    }
 }
