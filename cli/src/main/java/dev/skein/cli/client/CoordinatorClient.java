@@ -2,8 +2,10 @@ package dev.skein.cli.client;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.skein.cluster.flight.NetworkFailures;
 import dev.skein.spec.Placement;
 import dev.skein.spi.ErrorCode;
@@ -27,7 +29,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * token has expired; with the cluster secret it signs its own token. Thread-safe.
  */
 public final class CoordinatorClient {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Keeps a view's numbers as the coordinator wrote them: DECIMAL 1.50 stays 1.50 (see ArrowValues). */
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS, true)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private static final String TOKEN_PATH = "/api/v1/token";
 
     private final String baseUrl;
