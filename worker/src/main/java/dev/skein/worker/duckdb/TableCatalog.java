@@ -20,7 +20,7 @@ import org.duckdb.DuckDBResultSet;
 /**
  * What the table database holds, for SQL clients' catalog calls: its one catalog, its schemas,
  * tables and views (with their Arrow schemas, as DuckDB exports them), and DuckDB's keywords.
- * Internal schemas and DuckDB's own {@code system} and {@code temp} catalogs are left out.
+ * DuckDB's {@code information_schema} and {@code pg_catalog}, its own {@code system} and {@code temp} catalogs are left out.
  * Thread-safe: every call runs on a connection of its own.
  */
 public final class TableCatalog {
@@ -61,8 +61,8 @@ public final class TableCatalog {
     /** Schemas whose name is LIKE {@code schemaPattern} (all if empty), in the given catalog (if any). */
     public List<DbSchema> schemas(Optional<String> catalog, Optional<String> schemaPattern) {
         List<DbSchema> schemas = new ArrayList<>();
-        String sql = "SELECT database_name, schema_name FROM duckdb_schemas() WHERE NOT internal"
-                + " AND database_name = current_database() AND database_name = coalesce(?, database_name)"
+        String sql = "SELECT database_name, schema_name FROM duckdb_schemas()"
+                + " WHERE schema_name NOT IN ('information_schema', 'pg_catalog') AND database_name = current_database() AND database_name = coalesce(?, database_name)"
                 + " AND schema_name LIKE coalesce(?, '%') ESCAPE '\\' ORDER BY 1, 2";
         query(sql, List.of(catalog, schemaPattern), row -> schemas.add(new DbSchema(row.getString(1), row.getString(2))));
         return schemas;
