@@ -11,10 +11,17 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.PreparedSql;
 import dev.skein.worker.duckdb.TableStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.FlightConstants;
@@ -64,14 +71,17 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * hands it every call whose command or ticket is a Flight SQL message ({@link #isFlightSql}).
  * Queries (one SELECT) are always allowed; statements that change data only when the worker runs
  * with {@code --allow-sql-writes}. Every statement runs on a DuckDB connection of its own, confined
- * like the rest of the table database. Open statements are bounded ({@value #MAX_STATEMENTS}) and
- * one unused for {@link #IDLE_MILLIS} is closed. Thread-safe.
+ * like the rest of the table database. Open statements are bounded ({@value #MAX_STATEMENTS}), one
+ * unused for {@link #IDLE_MILLIS} is closed, and an execution that runs longer than the time limit
+ * is interrupted. Thread-safe.
  */
 public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     private static final String TYPE_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql.";
     private static final int MAX_STATEMENTS = 256;
     private static final long IDLE_MILLIS = 10 * 60 * 1000L;
     private static final int BATCH_ROWS = 65_536;
+    /** How long one execution (a query with its results, or an update) may run. */
+    public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(15);
     /** Flight SQL's own actions and the Flight ones it uses, told apart from Skein's by name. */
     private static final List<String> ACTIONS = List.of(FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_STATEMENT.getType(),
             FlightSqlUtils.FLIGHT_SQL_CLOSE_PREPARED_STATEMENT.getType(), FlightConstants.CANCEL_FLIGHT_INFO.getType(),
@@ -87,11 +97,24 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     private final CatalogResults catalog;
     private final SqlInfoBuilder sqlInfo;
     private final Map<ByteString, Statement> statements = new ConcurrentHashMap<>();
+    private final Duration timeLimit;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sql-time-limit");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** An open statement; {@code oneShot} for an ad-hoc query, closed once its results went out. */
     private record Statement(PreparedSql sql, boolean oneShot, long[] lastUsedMillis) {}
 
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed) {
+        this(workerId, store, allocator, writesAllowed, DEFAULT_TIME_LIMIT);
+    }
+
+    /** @param timeLimit how long one execution may run before it is interrupted */
+    public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed,
+            Duration timeLimit) {
+        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
         this.workerId = requireNonNull(workerId, "workerId is null");
         this.store = requireNonNull(store, "store is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
@@ -245,7 +268,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             StreamListener<PutResult> ackStream) {
         return () -> {
             try (PreparedSql sql = store.prepare(command.getQuery(), writesAllowed, allocator)) {
-                acknowledge(ackStream, DoPutUpdateResult.newBuilder().setRecordCount(sql.update()).build());
+                long changed = limited(sql, sql::update);
+                acknowledge(ackStream, DoPutUpdateResult.newBuilder().setRecordCount(changed).build());
             } catch (RuntimeException e) {
                 ackStream.onError(CallStatuses.toFlight(e));
             }
@@ -264,12 +288,12 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                     VectorSchemaRoot parameters = flightStream.getRoot();
                     for (int row = 0; row < parameters.getRowCount(); row++) {
                         sql.bind(parameters, row);
-                        changed += sql.update();
+                        changed += limited(sql, sql::update);
                         bound = true;
                     }
                 }
                 if (!bound) {
-                    changed = sql.update();
+                    changed = limited(sql, sql::update);
                 }
                 acknowledge(ackStream, DoPutUpdateResult.newBuilder().setRecordCount(changed).build());
             } catch (RuntimeException e) {
@@ -504,6 +528,11 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         });
         listener.setOnCancelHandler(() -> statement.sql().interrupt());
         VectorSchemaRoot[] out = new VectorSchemaRoot[1];
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> limit = timer.schedule(() -> {
+            timedOut.set(true);
+            statement.sql().interrupt();
+        }, timeLimit.toMillis(), TimeUnit.MILLISECONDS);
         try {
             statement.sql().query(BATCH_ROWS, allocator, batch -> {
                 if (out[0] == null) {
@@ -533,8 +562,9 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             Thread.currentThread().interrupt();
             listener.error(CallStatuses.toFlight(new SkeinException(ErrorCode.CANCELLED, "worker shutting down", e)));
         } catch (Exception e) {
-            listener.error(CallStatuses.toFlight(e));
+            listener.error(CallStatuses.toFlight(timedOut.get() ? overTime(e) : e));
         } finally {
+            limit.cancel(false);
             if (out[0] != null) {
                 out[0].close();
             }
@@ -542,6 +572,27 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                 close(handle);
             }
         }
+    }
+
+    /** Runs {@code execution} of {@code sql}, interrupted past the time limit. */
+    private <T> T limited(PreparedSql sql, Supplier<T> execution) {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> limit = timer.schedule(() -> {
+            timedOut.set(true);
+            sql.interrupt();
+        }, timeLimit.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return execution.get();
+        } catch (RuntimeException e) {
+            throw timedOut.get() ? overTime(e) : e;
+        } finally {
+            limit.cancel(false);
+        }
+    }
+
+    private SkeinException overTime(Exception cause) {
+        return new SkeinException(ErrorCode.RESOURCES_EXHAUSTED, "the statement ran longer than the time limit of "
+                + timeLimit.toSeconds() + " s on worker '" + workerId + "' and was interrupted", cause);
     }
 
     private void acknowledge(StreamListener<PutResult> ackStream, Message result) {
@@ -556,6 +607,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     /** Closes every open statement. */
     @Override
     public void close() {
+        timer.shutdownNow();
         statements.keySet().forEach(this::close);
     }
 }
