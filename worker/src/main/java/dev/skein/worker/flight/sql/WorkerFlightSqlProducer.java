@@ -13,15 +13,6 @@ import dev.skein.worker.duckdb.PreparedSql;
 import dev.skein.worker.duckdb.TableStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
 import org.apache.arrow.flight.FlightConstants;
@@ -59,10 +50,7 @@ import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedTransaction;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
-import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.VectorUnloader;
-import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
@@ -71,15 +59,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * hands it every call whose command or ticket is a Flight SQL message ({@link #isFlightSql}).
  * Queries (one SELECT) are always allowed; statements that change data only when the worker runs
  * with {@code --allow-sql-writes}. Every statement runs on a DuckDB connection of its own, confined
- * like the rest of the table database. Open statements are bounded ({@value #MAX_STATEMENTS}), one
- * unused for {@link #IDLE_MILLIS} is closed, and an execution that runs longer than the time limit
- * is interrupted. Thread-safe.
+ * like the rest of the table database; open statements are bounded and time-limited ({@link
+ * OpenStatements}). Thread-safe.
  */
 public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     private static final String TYPE_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql.";
-    private static final int MAX_STATEMENTS = 256;
-    private static final long IDLE_MILLIS = 10 * 60 * 1000L;
-    private static final int BATCH_ROWS = 65_536;
     /** How long one execution (a query with its results, or an update) may run. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(15);
     /** Flight SQL's own actions and the Flight ones it uses, told apart from Skein's by name. */
@@ -90,22 +74,10 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightSqlUtils.FLIGHT_SQL_END_SAVEPOINT.getType(),
             FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_SUBSTRAIT_PLAN.getType());
 
-    private final String workerId;
-    private final TableStore store;
     private final BufferAllocator allocator;
-    private final boolean writesAllowed;
     private final CatalogResults catalog;
     private final SqlInfoBuilder sqlInfo;
-    private final Map<ByteString, Statement> statements = new ConcurrentHashMap<>();
-    private final Duration timeLimit;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sql-time-limit");
-        thread.setDaemon(true);
-        return thread;
-    });
-
-    /** An open statement; {@code oneShot} for an ad-hoc query, closed once its results went out. */
-    private record Statement(PreparedSql sql, boolean oneShot, long[] lastUsedMillis) {}
+    private final OpenStatements statements;
 
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed) {
         this(workerId, store, allocator, writesAllowed, DEFAULT_TIME_LIMIT);
@@ -114,11 +86,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     /** @param timeLimit how long one execution may run before it is interrupted */
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed,
             Duration timeLimit) {
-        this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
-        this.workerId = requireNonNull(workerId, "workerId is null");
-        this.store = requireNonNull(store, "store is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
-        this.writesAllowed = writesAllowed;
+        this.statements = new OpenStatements(workerId, store, allocator, writesAllowed, timeLimit);
         this.catalog = new CatalogResults(store.catalog(), allocator);
         this.sqlInfo = new SqlInfoBuilder()
                 .withFlightSqlServerName("Skein worker " + workerId + " (DuckDB)")
@@ -152,7 +121,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                 .withSqlSavepointsSupported(false)
                 .withSqlNamedParametersSupported(false)
                 .withSqlStoredProceduresSupported(false)
-                .withSqlMaxConnections(MAX_STATEMENTS)
+                .withSqlMaxConnections(OpenStatements.MAX_STATEMENTS)
                 .withSqlKeywords(store.catalog().keywords().toArray(String[]::new));
     }
 
@@ -179,7 +148,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            ByteString handle = open(request.getQuery(), false);
+            ByteString handle = statements.open(request.getQuery(), false);
             PreparedSql sql = statements.get(handle).sql();
             ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
                     .setPreparedStatementHandle(handle)
@@ -196,10 +165,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public void closePreparedStatement(ActionClosePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
-        Statement statement = statements.remove(request.getPreparedStatementHandle());
-        if (statement != null) {
-            statement.sql().close();
-        }
+        statements.close(request.getPreparedStatementHandle());
         listener.onCompleted();
     }
 
@@ -207,7 +173,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     public FlightInfo getFlightInfoPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
         try {
-            PreparedSql sql = statement(command.getPreparedStatementHandle()).sql();
+            PreparedSql sql = statements.get(command.getPreparedStatementHandle()).sql();
             return info(sql.resultSchema(), descriptor, Any.pack(command));
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
@@ -218,7 +184,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     public SchemaResult getSchemaPreparedStatement(CommandPreparedStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
         try {
-            return new SchemaResult(statement(command.getPreparedStatementHandle()).sql().resultSchema());
+            return new SchemaResult(statements.get(command.getPreparedStatementHandle()).sql().resultSchema());
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
@@ -234,10 +200,10 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     public FlightInfo getFlightInfoStatement(CommandStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
         try {
-            ByteString handle = open(command.getQuery(), true);
+            ByteString handle = statements.open(command.getQuery(), true);
             PreparedSql sql = statements.get(handle).sql();
             if (!sql.isQuery()) {
-                close(handle);
+                statements.close(handle);
                 throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the statement changes data and returns no rows;"
                         + " execute it as an update");
             }
@@ -251,7 +217,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public SchemaResult getSchemaStatement(CommandStatementQuery command, CallContext context,
             FlightDescriptor descriptor) {
-        try (PreparedSql sql = store.prepare(command.getQuery(), writesAllowed, allocator)) {
+        try (PreparedSql sql = statements.prepareOnce(command.getQuery())) {
             return new SchemaResult(sql.resultSchema());
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
@@ -267,8 +233,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     public Runnable acceptPutStatement(CommandStatementUpdate command, CallContext context, FlightStream flightStream,
             StreamListener<PutResult> ackStream) {
         return () -> {
-            try (PreparedSql sql = store.prepare(command.getQuery(), writesAllowed, allocator)) {
-                long changed = limited(sql, sql::update);
+            try (PreparedSql sql = statements.prepareOnce(command.getQuery())) {
+                long changed = statements.limited(sql, sql::update);
                 acknowledge(ackStream, DoPutUpdateResult.newBuilder().setRecordCount(changed).build());
             } catch (RuntimeException e) {
                 ackStream.onError(CallStatuses.toFlight(e));
@@ -281,19 +247,19 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightStream flightStream, StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                PreparedSql sql = statement(command.getPreparedStatementHandle()).sql();
+                PreparedSql sql = statements.get(command.getPreparedStatementHandle()).sql();
                 long changed = 0;
                 boolean bound = false;
                 while (flightStream.next()) {
                     VectorSchemaRoot parameters = flightStream.getRoot();
                     for (int row = 0; row < parameters.getRowCount(); row++) {
                         sql.bind(parameters, row);
-                        changed += limited(sql, sql::update);
+                        changed += statements.limited(sql, sql::update);
                         bound = true;
                     }
                 }
                 if (!bound) {
-                    changed = limited(sql, sql::update);
+                    changed = statements.limited(sql, sql::update);
                 }
                 acknowledge(ackStream, DoPutUpdateResult.newBuilder().setRecordCount(changed).build());
             } catch (RuntimeException e) {
@@ -307,7 +273,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightStream flightStream, StreamListener<PutResult> ackStream) {
         return () -> {
             try {
-                PreparedSql sql = statement(command.getPreparedStatementHandle()).sql();
+                PreparedSql sql = statements.get(command.getPreparedStatementHandle()).sql();
                 while (flightStream.next()) {
                     VectorSchemaRoot parameters = flightStream.getRoot();
                     if (parameters.getRowCount() > 1) {
@@ -339,8 +305,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                         : any.is(CommandPreparedStatementQuery.class)
                                 ? any.unpack(CommandPreparedStatementQuery.class).getPreparedStatementHandle()
                                 : null;
-                Statement statement = handle == null ? null : statements.get(handle);
-                cancelled |= statement != null && statement.sql().interrupt();
+                cancelled |= handle != null
+                        && statements.find(handle).map(statement -> statement.sql().interrupt()).orElse(false);
             } catch (InvalidProtocolBufferException e) {
                 // Not one of this server's tickets: nothing of it runs here.
             }
@@ -452,50 +418,6 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     // Helpers.
 
-    private ByteString open(String query, boolean oneShot) {
-        closeIdle();
-        if (statements.size() >= MAX_STATEMENTS) {
-            throw new SkeinException(ErrorCode.RESOURCES_EXHAUSTED, "worker '" + workerId + "' has " + MAX_STATEMENTS
-                    + " open SQL statements; close some (they close after " + IDLE_MILLIS / 60_000 + " idle minutes)");
-        }
-        PreparedSql sql = store.prepare(query, writesAllowed, allocator);
-        ByteString handle = ByteString.copyFromUtf8(UUID.randomUUID().toString());
-        statements.put(handle, new Statement(sql, oneShot, new long[] {System.currentTimeMillis()}));
-        return handle;
-    }
-
-    private Statement statement(ByteString handle) {
-        Statement statement = statements.get(handle);
-        if (statement == null) {
-            throw new SkeinException(ErrorCode.NOT_FOUND, "no open statement '" + handle.toStringUtf8() + "' on worker '"
-                    + workerId + "' (closed, or idle for more than " + IDLE_MILLIS / 60_000 + " minutes)");
-        }
-        synchronized (statement.lastUsedMillis()) {
-            statement.lastUsedMillis()[0] = System.currentTimeMillis();
-        }
-        return statement;
-    }
-
-    private void close(ByteString handle) {
-        Statement statement = statements.remove(handle);
-        if (statement != null) {
-            statement.sql().close();
-        }
-    }
-
-    private void closeIdle() {
-        long now = System.currentTimeMillis();
-        statements.forEach((handle, statement) -> {
-            boolean idle;
-            synchronized (statement.lastUsedMillis()) {
-                idle = now - statement.lastUsedMillis()[0] > IDLE_MILLIS;
-            }
-            if (idle) {
-                close(handle);
-            }
-        });
-    }
-
     private static FlightInfo info(Schema schema, FlightDescriptor descriptor, Message ticket) {
         return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(ticket.toByteArray()))), -1, -1);
     }
@@ -508,91 +430,29 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         }
     }
 
-    /**
-     * Streams a statement's result, waiting for the client before each batch (a slow reader slows
-     * DuckDB, never fills this JVM); a client that cancels stops the query.
-     */
+    /** Streams an open statement's result under the time limit (see {@link QueryResults}). */
     private void stream(ByteString handle, ServerStreamListener listener) {
-        Statement statement;
+        OpenStatements.Statement statement;
         try {
-            statement = statement(handle);
+            statement = statements.get(handle);
         } catch (RuntimeException e) {
             listener.error(CallStatuses.toFlight(e));
             return;
         }
-        Object ready = new Object();
-        listener.setOnReadyHandler(() -> {
-            synchronized (ready) {
-                ready.notifyAll();
-            }
-        });
-        listener.setOnCancelHandler(() -> statement.sql().interrupt());
-        VectorSchemaRoot[] out = new VectorSchemaRoot[1];
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> limit = timer.schedule(() -> {
-            timedOut.set(true);
-            statement.sql().interrupt();
-        }, timeLimit.toMillis(), TimeUnit.MILLISECONDS);
+        OpenStatements.TimeLimit limit = statements.startTimeLimit(statement.sql());
         try {
-            statement.sql().query(BATCH_ROWS, allocator, batch -> {
-                if (out[0] == null) {
-                    out[0] = VectorSchemaRoot.create(batch.getSchema(), allocator);
-                    listener.start(out[0]);
-                }
-                synchronized (ready) {
-                    while (!listener.isReady() && !listener.isCancelled()) {
-                        ready.wait(1_000);
-                    }
-                }
-                if (listener.isCancelled()) {
-                    return false;
-                }
-                try (ArrowRecordBatch records = new VectorUnloader(batch).getRecordBatch()) {
-                    new VectorLoader(out[0]).load(records);
-                }
-                listener.putNext();
-                return true;
-            });
-            if (out[0] == null) {
-                out[0] = VectorSchemaRoot.create(statement.sql().resultSchema(), allocator);
-                listener.start(out[0]);
-            }
-            listener.completed();
+            QueryResults.send(statement.sql(), allocator, listener);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             listener.error(CallStatuses.toFlight(new SkeinException(ErrorCode.CANCELLED, "worker shutting down", e)));
         } catch (Exception e) {
-            listener.error(CallStatuses.toFlight(timedOut.get() ? overTime(e) : e));
+            listener.error(CallStatuses.toFlight(limit.explain(e)));
         } finally {
-            limit.cancel(false);
-            if (out[0] != null) {
-                out[0].close();
-            }
+            limit.cancel();
             if (statement.oneShot()) {
-                close(handle);
+                statements.close(handle);
             }
         }
-    }
-
-    /** Runs {@code execution} of {@code sql}, interrupted past the time limit. */
-    private <T> T limited(PreparedSql sql, Supplier<T> execution) {
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> limit = timer.schedule(() -> {
-            timedOut.set(true);
-            sql.interrupt();
-        }, timeLimit.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return execution.get();
-        } catch (RuntimeException e) {
-            throw timedOut.get() ? overTime(e) : e;
-        } finally {
-            limit.cancel(false);
-        }
-    }
-
-    private SkeinException overTime(Exception cause) {
-        return new SkeinException(ErrorCode.RESOURCES_EXHAUSTED, "the statement ran longer than the time limit of "
-                + timeLimit.toSeconds() + " s on worker '" + workerId + "' and was interrupted", cause);
     }
 
     private void acknowledge(StreamListener<PutResult> ackStream, Message result) {
@@ -607,7 +467,6 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     /** Closes every open statement. */
     @Override
     public void close() {
-        timer.shutdownNow();
-        statements.keySet().forEach(this::close);
+        statements.close();
     }
 }
