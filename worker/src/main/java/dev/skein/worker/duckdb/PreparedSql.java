@@ -35,17 +35,22 @@ import org.duckdb.DuckDBResultSet;
 public final class PreparedSql implements AutoCloseable {
     private final DuckDBConnection connection;
     private final PreparedStatement statement;
+    private final String sql;
     private final boolean query;
     private final Schema resultSchema;
     private final Schema parameterSchema;
     private final Object closeLock = new Object();
     private volatile boolean running;
+    private volatile boolean interrupted;
     private boolean closed;
+    /** The values bound now, to run the statement again when its streamed result failed. */
+    private final List<Object> bound = new ArrayList<>();
 
-    private PreparedSql(DuckDBConnection connection, PreparedStatement statement, boolean query, Schema resultSchema,
-            Schema parameterSchema) {
+    private PreparedSql(DuckDBConnection connection, PreparedStatement statement, String sql, boolean query,
+            Schema resultSchema, Schema parameterSchema) {
         this.connection = connection;
         this.statement = statement;
+        this.sql = sql;
         this.query = query;
         this.resultSchema = resultSchema;
         this.parameterSchema = parameterSchema;
@@ -75,7 +80,7 @@ public final class PreparedSql implements AutoCloseable {
             }
             Schema parameterSchema = parameterSchema(connection, types, allocator);
             Schema resultSchema = query ? resultSchema(connection, sql, parameters, allocator) : new Schema(List.of());
-            return new PreparedSql(connection, statement, query, resultSchema, parameterSchema);
+            return new PreparedSql(connection, statement, sql, query, resultSchema, parameterSchema);
         } catch (SQLException e) {
             closeQuietly(statement, connection);
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
@@ -103,17 +108,22 @@ public final class PreparedSql implements AutoCloseable {
     /** The query's result schema: the query itself with NULL parameters and no rows. */
     private static Schema resultSchema(DuckDBConnection connection, String sql, int parameters,
             BufferAllocator allocator) throws SQLException {
-        String body = sql.strip();
-        while (body.endsWith(";")) {
-            body = body.substring(0, body.length() - 1).strip();
-        }
         try (PreparedStatement empty = connection.prepareStatement(
-                "SELECT * FROM (" + body + "\n) AS skein_query LIMIT 0")) {
+                "SELECT * FROM (" + body(sql) + "\n) AS skein_query LIMIT 0")) {
             for (int i = 1; i <= parameters; i++) {
                 empty.setObject(i, null);
             }
             return schemaOf(empty.executeQuery(), allocator);
         }
+    }
+
+    /** The statement without trailing semicolons, to nest it in another. */
+    private static String body(String sql) {
+        String body = sql.strip();
+        while (body.endsWith(";")) {
+            body = body.substring(0, body.length() - 1).strip();
+        }
+        return body;
     }
 
     private static Schema schemaOf(ResultSet resultSet, BufferAllocator allocator) throws SQLException {
@@ -153,8 +163,11 @@ public final class PreparedSql implements AutoCloseable {
                     + parameterSchema.getFields().size() + " parameters, got " + vectors.size());
         }
         try {
+            bound.clear();
             for (int i = 0; i < vectors.size(); i++) {
-                statement.setObject(i + 1, value(vectors.get(i), row));
+                Object value = value(vectors.get(i), row);
+                statement.setObject(i + 1, value);
+                bound.add(value);
             }
         } catch (SQLException e) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "cannot bind parameter: " + e.getMessage(), e);
@@ -207,6 +220,7 @@ public final class PreparedSql implements AutoCloseable {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the statement changes data and returns no rows;"
                     + " execute it as an update");
         }
+        interrupted = false;
         running = true;
         try (DuckDBResultSet result = (DuckDBResultSet) statement.executeQuery();
                 ArrowReader reader = (ArrowReader) result.arrowExportStream(allocator, batchRows)) {
@@ -218,9 +232,37 @@ public final class PreparedSql implements AutoCloseable {
                 }
             }
         } catch (SQLException e) {
-            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
+            if (interrupted) {
+                throw new SkeinException(ErrorCode.CANCELLED, "the statement was interrupted", e);
+            }
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, explainFailure(e), e);
         } finally {
             running = false;
+        }
+    }
+
+    /**
+     * DuckDB reports an error raised while it streams Arrow batches only as "Invalid result set";
+     * the same query materialized, with the same parameters, surfaces the real message (a cast
+     * that failed, and on which value).
+     */
+    private String explainFailure(SQLException failure) {
+        if (!String.valueOf(failure.getMessage()).contains("Invalid result set")) {
+            return failure.getMessage();
+        }
+        try (PreparedStatement again = connection.prepareStatement(
+                "CREATE OR REPLACE TEMP TABLE skein_failed AS SELECT * FROM (" + body(sql) + "\n) AS skein_query")) {
+            for (int i = 0; i < bound.size(); i++) {
+                again.setObject(i + 1, bound.get(i));
+            }
+            running = true;
+            again.execute();
+            try (Statement drop = connection.createStatement()) {
+                drop.execute("DROP TABLE skein_failed");
+            }
+            return failure.getMessage();
+        } catch (SQLException e) {
+            return e.getMessage();
         }
     }
 
@@ -229,10 +271,14 @@ public final class PreparedSql implements AutoCloseable {
         if (query) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the statement is a query; execute it as a query");
         }
+        interrupted = false;
         running = true;
         try {
             return statement.executeLargeUpdate();
         } catch (SQLException e) {
+            if (interrupted) {
+                throw new SkeinException(ErrorCode.CANCELLED, "the statement was interrupted", e);
+            }
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
         } finally {
             running = false;
@@ -242,7 +288,11 @@ public final class PreparedSql implements AutoCloseable {
     /** Stops the running execution, if any; it fails. Any thread. */
     public boolean interrupt() {
         synchronized (closeLock) {
-            return !closed && running && ConnectionInterrupt.interrupt(connection);
+            if (closed || !running) {
+                return false;
+            }
+            interrupted = true;
+            return ConnectionInterrupt.interrupt(connection);
         }
     }
 

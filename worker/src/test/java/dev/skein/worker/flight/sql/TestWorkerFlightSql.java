@@ -150,6 +150,13 @@ class TestWorkerFlightSql {
                         assertThat(got).isEqualTo(rows(expected.executeQuery(), "id", "name")).isNotEmpty();
                     }
                 }
+                // An error DuckDB raises while it streams the result keeps its own message.
+                try (PreparedStatement failing = connection.prepareStatement(
+                        "SELECT CAST(name AS INTEGER) AS n FROM events WHERE id >= ?")) {
+                    failing.setLong(1, 10);
+                    assertThatThrownBy(() -> rows(failing.executeQuery(), "n")).isInstanceOf(SQLException.class)
+                            .hasMessageContaining("Conversion Error: Could not convert string 'n");
+                }
             }
         }
     }
