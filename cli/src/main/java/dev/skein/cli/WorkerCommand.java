@@ -52,8 +52,13 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--database", description = "DuckDB file for the worker's tables (default: in memory)")
     Path database;
 
-    @Option(names = "--allow-sql", description = "let Flight clients run read-only SQL over the worker's tables")
+    @Option(names = "--allow-sql", description = "let plain Flight clients run read-only SQL over the worker's tables"
+            + " (GetFlightInfo with the SQL as command); Flight SQL clients may always query them")
     boolean allowSql;
+
+    @Option(names = "--allow-sql-writes", description = "let Flight SQL clients (JDBC, ADBC) change the worker's tables:"
+            + " INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, TRUNCATE")
+    boolean allowSqlWrites;
 
     @Option(names = "--plugins", paramLabel = "DIR", description = "directory of jars with Java transforms, each jar loaded in its own class loader")
     Path plugins;
@@ -75,7 +80,8 @@ final class WorkerCommand implements Callable<Integer> {
         String workerId = id != null ? id : host + "-" + flightPort;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
                 workerId, bind, flightPort, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
-                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories), metricsPort),
+                Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories),
+                allowSqlWrites, metricsPort),
                 authConfig);
         System.err.println("worker '" + workerId + "' serving Flight on " + bind + ":" + node.port()
                 + ", metrics on http://" + host + ":" + node.metricsPort() + "/metrics");

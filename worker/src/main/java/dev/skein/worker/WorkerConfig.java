@@ -18,7 +18,10 @@ import java.util.Optional;
  * @param duckdbThreads DuckDB threads for this worker's database
  * @param duckdbMemoryLimit DuckDB memory limit, e.g. {@code 2GB}
  * @param tableDatabase the DuckDB file behind the worker's tables (DoPut/DoGet); empty for memory
- * @param allowSql whether Flight clients may run read-only SQL over those tables
+ * @param allowSql whether plain Flight clients may run read-only SQL over those tables ({@code
+ *     GetFlightInfo(CMD sql)}); Flight SQL clients may always query them
+ * @param allowSqlWrites whether Flight SQL clients may also change them (INSERT, UPDATE, DELETE,
+ *     CREATE, DROP, ALTER, TRUNCATE)
  * @param pluginsDirectory where jars of Java transforms are, each loaded in its own class loader;
  *     classes on the worker's class path are found without one
  * @param dataRoots the only directories pipelines' sources, sinks and SQL may read and write
@@ -38,10 +41,11 @@ public record WorkerConfig(
         boolean allowSql,
         Optional<Path> pluginsDirectory,
         DataRoots dataRoots,
+        boolean allowSqlWrites,
         int metricsPort) {
     public static final int DEFAULT_PORT = 8815;
 
-    /** A worker whose metrics are served on a free port. */
+    /** A worker whose SQL clients only read and whose metrics are served on a free port. */
     public WorkerConfig(
             String id,
             String bindHost,
@@ -55,7 +59,13 @@ public record WorkerConfig(
             Optional<Path> pluginsDirectory,
             DataRoots dataRoots) {
         this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
-                pluginsDirectory, dataRoots, 0);
+                pluginsDirectory, dataRoots, false, 0);
+    }
+
+    /** The same worker, with SQL clients allowed to change its tables or not. */
+    public WorkerConfig withAllowSqlWrites(boolean allow) {
+        return new WorkerConfig(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit,
+                tableDatabase, allowSql, pluginsDirectory, dataRoots, allow, metricsPort);
     }
 
     /** A worker without a plugins directory: Java transforms come from its class path only. */

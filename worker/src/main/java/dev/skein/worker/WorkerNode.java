@@ -113,7 +113,8 @@ public final class WorkerNode implements AutoCloseable {
         server = own(IpcHeaderGuard.installedOn(FlightServer.builder(
                         allocator,
                         Location.forGrpcInsecure(config.bindHost(), config.port()),
-                        new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql())))
+                        own(new WorkerFlightProducer(config.id(), tasks, allocator, tables, config.allowSql(),
+                                config.allowSqlWrites()))))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());

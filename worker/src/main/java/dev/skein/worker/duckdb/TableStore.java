@@ -132,6 +132,23 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
+    /** What the database holds, for SQL clients' catalog calls. */
+    public TableCatalog catalog() {
+        return new TableCatalog(root);
+    }
+
+    /**
+     * Prepares a SQL client's statement on a connection of its own (the caller closes it): one
+     * query, or, if {@code writesAllowed}, one statement that changes data (see {@link WriteSql}).
+     */
+    public PreparedSql prepare(String sql, boolean writesAllowed, BufferAllocator allocator) {
+        try (DuckDBConnection connection = (DuckDBConnection) root.duplicate()) {
+            return PreparedSql.prepare(connection, sql, writesAllowed, allocator);
+        } catch (SQLException e) {
+            throw new SkeinException(ErrorCode.INTERNAL, "cannot open a DuckDB connection: " + e.getMessage(), e);
+        }
+    }
+
     /** Refuses anything but one read-only query (see {@link ReadOnlySql}). */
     public void checkReadOnly(String sql) {
         try (DuckDBConnection connection = (DuckDBConnection) root.duplicate()) {

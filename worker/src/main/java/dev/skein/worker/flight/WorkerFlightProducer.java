@@ -11,6 +11,7 @@ import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.ExchangeCommand;
 import dev.skein.worker.exchange.InboundExchange;
 import dev.skein.worker.exchange.TaskInbox;
+import dev.skein.worker.flight.sql.WorkerFlightSqlProducer;
 import dev.skein.worker.task.Task;
 import dev.skein.worker.task.WorkerTasks;
 import java.nio.charset.StandardCharsets;
@@ -30,15 +31,17 @@ import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
 import org.apache.arrow.flight.Ticket;
+import org.apache.arrow.flight.sql.FlightSqlUtils;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 
 /**
  * The worker's Flight service. {@code DoExchange} is the data plane: an upstream task streams
  * batches into a local task's inbox. {@code DoAction} answers {@code ping} and {@code
- * healthcheck}.
+ * healthcheck}. Every call whose command, ticket or action is Flight SQL's goes to {@link
+ * WorkerFlightSqlProducer}, so one port serves Skein's own clients and SQL clients.
  */
-public final class WorkerFlightProducer extends NoOpFlightProducer {
+public final class WorkerFlightProducer extends NoOpFlightProducer implements AutoCloseable {
     /** How long an exchange waits for the plan that names its task to reach this worker. */
     private static final Duration TASK_ARRIVAL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -52,15 +55,22 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     private final BufferAllocator allocator;
     private final TableService tables;
     private final DataPlaneGate gate;
+    private final WorkerFlightSqlProducer sql;
     private final long startedAtMillis = System.currentTimeMillis();
 
     public WorkerFlightProducer(
-            String workerId, WorkerTasks tasks, BufferAllocator allocator, TableStore tables, boolean allowSql) {
+            String workerId, WorkerTasks tasks, BufferAllocator allocator, TableStore tables, boolean allowSql,
+            boolean allowSqlWrites) {
         this.workerId = workerId;
         this.tasks = tasks;
         this.allocator = allocator;
         this.tables = new TableService(tables, allocator, allowSql, workerId);
         this.gate = new DataPlaneGate(tasks);
+        this.sql = new WorkerFlightSqlProducer(workerId, tables, allocator, allowSqlWrites);
+    }
+
+    private static boolean isFlightSql(FlightDescriptor descriptor) {
+        return descriptor.isCommand() && WorkerFlightSqlProducer.isFlightSql(descriptor.getCommand());
     }
 
     @Override
@@ -83,6 +93,10 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     /** A tap on a task's output from now on (see {@link TapStreamer}), or a table or query. */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
+        if (WorkerFlightSqlProducer.isFlightSql(ticket.getBytes())) {
+            sql.getStream(context, ticket, listener);
+            return;
+        }
         try {
             JsonNode json = ticketJson(ticket.getBytes());
             if ("tap".equals(json.path("kind").asText())) {
@@ -102,6 +116,9 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
 
     @Override
     public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
+        if (isFlightSql(descriptor)) {
+            return sql.getFlightInfo(context, descriptor);
+        }
         try {
             return tables.info(descriptor);
         } catch (RuntimeException e) {
@@ -128,6 +145,9 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
      */
     @Override
     public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
+        if (isFlightSql(stream.getDescriptor())) {
+            return sql.acceptPut(context, stream, ackStream);
+        }
         return () -> {
             try {
                 FlightDescriptor descriptor = stream.getDescriptor();
@@ -177,6 +197,9 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
     /** The schema of a task's output, for a tap ticket given as the descriptor's command. */
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
+        if (isFlightSql(descriptor)) {
+            return sql.getSchema(context, descriptor);
+        }
         try {
             String kind = descriptor.isCommand() ? ticketJson(descriptor.getCommand()).path("kind").asText() : "";
             if (kind.equals("ingest")) {
@@ -201,11 +224,16 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         listener.onNext(new ActionType("ping", "Answers 'pong'."));
         listener.onNext(new ActionType("healthcheck", "Worker id, uptime, tasks and memory, as JSON."));
         listener.onNext(new ActionType("list-tables", "The worker's tables with their row counts, as JSON."));
+        FlightSqlUtils.FLIGHT_SQL_ACTIONS.forEach(listener::onNext);
         listener.onCompleted();
     }
 
     @Override
     public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
+        if (WorkerFlightSqlProducer.isFlightSqlAction(action.getType())) {
+            sql.doAction(context, action, listener);
+            return;
+        }
         switch (action.getType()) {
             case "ping" -> {
                 listener.onNext(new Result("pong".getBytes(StandardCharsets.UTF_8)));
@@ -252,5 +280,11 @@ public final class WorkerFlightProducer extends NoOpFlightProducer {
         } catch (Exception e) {
             throw new SkeinException(ErrorCode.INTERNAL, "cannot encode an action result", e);
         }
+    }
+
+    /** Closes the SQL clients' open statements. */
+    @Override
+    public void close() {
+        sql.close();
     }
 }
