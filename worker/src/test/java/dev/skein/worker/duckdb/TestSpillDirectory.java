@@ -15,17 +15,24 @@ import org.junit.jupiter.api.Test;
 /** A worker's DuckDB spills into the worker's own directory, emptied when a worker of that id starts. */
 class TestSpillDirectory {
     @Test
-    void aStartingWorkerRemovesWhatAnEarlierProcessOfItsIdLeft() throws Exception {
-        Path leftover;
-        try (SpillDirectory first = SpillDirectory.prepare("test-spill/worker 1")) {
-            assertThat(first.path().getFileName().toString()).isEqualTo("test-spill_worker_1");
-            leftover = Files.writeString(first.path().resolve("duckdb_temp_storage_S32K-0.tmp"), "killed mid-spill");
-            try (SpillDirectory again = SpillDirectory.prepare("test-spill/worker 1")) {
-                assertThat(leftover).doesNotExist();
-                assertThat(again.path()).isEmptyDirectory();
-                Files.writeString(again.path().resolve("spill.tmp"), "x");
-            }
-            assertThat(first.path()).doesNotExist();
+    void aStartingWorkerRemovesWhatAGoneProcessLeftAndNothingElse() throws Exception {
+        Path parent = Path.of(System.getProperty("java.io.tmpdir"), "skein-spill");
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        Path gone = Files.createDirectories(parent.resolve("test-spill-" + ended.pid()));
+        Path leftover = Files.writeString(gone.resolve("duckdb_temp_storage_S32K-0.tmp"), "killed mid-spill");
+        Path live = Files.createDirectories(parent.resolve("test-spill-" + ProcessHandle.current().parent().orElseThrow().pid()));
+        try (SpillDirectory spill = SpillDirectory.prepare("test-spill/worker 1")) {
+            assertThat(spill.path().getFileName().toString()).isEqualTo("test-spill_worker_1-" + ProcessHandle.current().pid());
+            assertThat(spill.path()).isEmptyDirectory();
+            assertThat(leftover).doesNotExist();
+            assertThat(gone).doesNotExist();
+            assertThat(live).as("a running process's directory").exists();
+            Files.writeString(spill.path().resolve("spill.tmp"), "x");
+            spill.close();
+            assertThat(spill.path()).doesNotExist();
+        } finally {
+            Files.deleteIfExists(live);
         }
     }
 
