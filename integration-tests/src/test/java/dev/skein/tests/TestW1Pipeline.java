@@ -167,7 +167,10 @@ class TestW1Pipeline {
         assertThat(response.body().path("code").asText()).isEqualTo("INVALID_SPEC");
         List<String> problems = new ArrayList<>();
         response.body().path("problems").forEach(problem -> problems.add(problem.asText()));
+        // every problem in one answer: the key typo does not hide the stage's SQL problem
         assertThat(problems).containsExactly(
+                file + ":7:36: error: stage 'filter' reads column 'valu', which the source does not produce; did you"
+                        + " mean 'value'?",
                 file + ":8:5: error: unknown key 'paralelism' in stage 'filter'; did you mean 'parallelism'?");
 
         Files.writeString(file, Files.readString(file).replace("    paralelism: 2\n", ""));

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -75,8 +76,10 @@ public final class TableStore implements AutoCloseable {
     /**
      * Makes sure {@code table} exists with exactly {@code schema}: creates it if absent, and
      * otherwise names the first field that differs (before any row is written).
+     *
+     * @return whether this call created the table
      */
-    public void ensureTable(String table, Schema schema, BufferAllocator allocator) {
+    public boolean ensureTable(String table, Schema schema, BufferAllocator allocator) {
         synchronized (catalogLock) {
             try (DuckDbSession session = openSession(allocator);
                     VectorSchemaRoot empty = VectorSchemaRoot.create(schema, allocator)) {
@@ -84,13 +87,33 @@ public final class TableStore implements AutoCloseable {
                 if (existing.isEmpty()) {
                     session.register("skein_new", empty);
                     session.execute("CREATE TABLE " + quoted(table) + " AS SELECT * FROM skein_new");
-                    return;
+                    return true;
                 }
                 checkSameSchema(table, existing.get(), session, empty);
+                return false;
             } catch (SkeinException e) {
                 throw e;
             } catch (Exception e) {
                 throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "cannot create table '" + table + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Drops {@code table} if it holds no row: undoes {@link #ensureTable} for a first DoPut that
+     * failed, so a refused stream leaves no table behind.
+     */
+    public void dropIfEmpty(String table, BufferAllocator allocator) throws Exception {
+        synchronized (catalogLock) {
+            try (DuckDbSession session = openSession(allocator)) {
+                session.execute("BEGIN TRANSACTION");
+                boolean[] empty = {false};
+                session.query("SELECT count(*) = 0 FROM " + quoted(table), 1,
+                        batch -> empty[0] = ((BitVector) batch.getVector(0)).get(0) == 1);
+                if (empty[0]) {
+                    session.execute("DROP TABLE " + quoted(table));
+                }
+                session.execute("COMMIT");
             }
         }
     }

@@ -174,12 +174,34 @@ final class TableService {
      * or nothing. Every batch is validated against its body before DuckDB sees it (an IPC header
      * may claim millions of rows over a 16-byte body), and the call may carry at most {@value
      * #MAX_PUT_BYTES} bytes of Arrow buffers: a malformed or oversized stream is refused with a
-     * message, rolled back, and leaves no Arrow memory behind (the stream owns the batch).
+     * message, rolled back, and leaves no Arrow memory behind (the stream owns the batch). A table
+     * this call created is dropped again if the call fails or brings no row.
      */
     long append(String table, FlightStream stream) throws Exception {
         TableStore.quoted(table);
         Schema schema = received(stream::getSchema, table, 0);
-        store.ensureTable(table, schema, allocator);
+        boolean created = store.ensureTable(table, schema, allocator);
+        try {
+            long rows = appendBatches(table, stream);
+            if (created && rows == 0) {
+                // A stream refused below Skein (a batch header that lies, checked by IpcHeaderGuard)
+                // reaches here as one without batches: a DoPut of no rows leaves no new table.
+                store.dropIfEmpty(table, allocator);
+            }
+            return rows;
+        } catch (Exception e) {
+            if (created) {
+                try {
+                    store.dropIfEmpty(table, allocator);
+                } catch (Exception dropFailure) {
+                    e.addSuppressed(dropFailure);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private long appendBatches(String table, FlightStream stream) throws Exception {
         return store.append(table, () -> new Iterator<>() {
             private Boolean ready;
             private int batches;

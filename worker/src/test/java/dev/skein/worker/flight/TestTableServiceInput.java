@@ -74,9 +74,10 @@ class TestTableServiceInput {
                     .hasMessageStartingWith("batch 2 of the DoPut into 'victim' is malformed (2 rows claimed): ");
             listener.close();
         }
-        assertThat(client.getInfo(FlightDescriptor.path("victim")).getRecords())
-                .as("the whole DoPut rolled back, its good first batch too")
-                .isZero();
+        // the whole DoPut rolled back, its good first batch too, and the table it created with it
+        assertThatThrownBy(() -> client.getInfo(FlightDescriptor.path("victim")))
+                .isInstanceOfSatisfying(FlightRuntimeException.class,
+                        e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND));
     }
 
     @Test
