@@ -45,6 +45,17 @@ public record PipelineSpec(
         return new PipelineSpec(name, source, stages, sinks, file, newPlacement, restart);
     }
 
+    /**
+     * This pipeline with every {@code parallelism: auto} stage given {@code liveWorkers} tasks
+     * (at least 1): what the planner places.
+     */
+    public PipelineSpec withAutoParallelism(int liveWorkers) {
+        List<StageSpec> resolved = stages.stream()
+                .map(stage -> stage.isAuto() ? stage.withParallelism(Math.max(1, liveWorkers)) : stage)
+                .toList();
+        return new PipelineSpec(name, source, resolved, sinks, file, placement, restart);
+    }
+
     /** The stage with this name, if any. */
     public Optional<StageSpec> stage(String stageName) {
         return stages.stream().filter(stage -> stage.name().equals(stageName)).findFirst();

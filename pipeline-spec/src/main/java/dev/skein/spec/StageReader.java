@@ -87,7 +87,8 @@ final class StageReader {
                 .filter(unique -> isFirst(unique, location, stage.value("name").orElseThrow()));
         Optional<TransformSpec> transform = transform(stage, what, location);
         Optional<Integer> parallelism = stage.value("parallelism")
-                .map(count -> YamlValues.positiveInt("parallelism", count, problems).filter(tasks -> {
+                .map(count -> isAuto(count) ? Optional.of(StageSpec.AUTO) : YamlValues.positiveInt(
+                        "parallelism", count, problems, " or auto").filter(tasks -> {
                     if (tasks <= limits.maxParallelism()) {
                         return true;
                     }
@@ -105,6 +106,10 @@ final class StageReader {
         }
         return Optional.of(new StageSpec(
                 name.get(), location, transform.get(), parallelism.get(), partitionBy.get(), timeout.get()));
+    }
+
+    private static boolean isAuto(Node value) {
+        return value instanceof ScalarNode scalar && "auto".equals(scalar.getValue());
     }
 
     /** The stage's {@code sql:} (with its {@code mode:}) or its {@code java:}: exactly one of them. */

@@ -110,6 +110,11 @@ final class YamlValues {
 
     /** A whole number from 1 to {@link Integer#MAX_VALUE}; digits may be grouped with {@code _}. */
     static Optional<Integer> positiveInt(String key, Node value, Problems problems) {
+        return positiveInt(key, value, problems, "");
+    }
+
+    /** As above; {@code alternative} (e.g. {@code " or auto"}) is named in the problem. */
+    static Optional<Integer> positiveInt(String key, Node value, Problems problems, String alternative) {
         if (value instanceof ScalarNode scalar && DIGITS.matcher(scalar.getValue()).matches()) {
             String digits = scalar.getValue().replace("_", "").replaceFirst("^0+(?=.)", "");
             if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {
@@ -123,7 +128,8 @@ final class YamlValues {
                 return Optional.of(number);
             }
         }
-        problems.add(location(value), "'" + key + "' must be a positive integer, got " + describe(value));
+        problems.add(location(value),
+                "'" + key + "' must be a positive integer" + alternative + ", got " + describe(value));
         return Optional.empty();
     }
 

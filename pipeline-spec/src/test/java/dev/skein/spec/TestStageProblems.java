@@ -86,6 +86,21 @@ class TestStageProblems {
     }
 
     @Test
+    void autoParallelismIsOneTaskPerLiveWorkerAtPlanTime() {
+        PipelineSpec spec = TestingSpecs.parse("""
+                name: w1
+                source: {type: generate, sql: SELECT 1 AS x}
+                stages:
+                  - {name: a, sql: SELECT * FROM input, parallelism: auto}
+                  - {name: b, sql: SELECT * FROM input}
+                """);
+
+        assertThat(spec.stages().get(0).isAuto()).isTrue();
+        assertThat(spec.withAutoParallelism(3).stages()).extracting(StageSpec::parallelism).containsExactly(3, 1);
+        assertThat(spec.withAutoParallelism(0).stages()).extracting(StageSpec::parallelism).containsExactly(1, 1);
+    }
+
+    @Test
     void badPositiveIntegers() {
         assertThat(problems(
                         """
@@ -110,11 +125,11 @@ class TestStageProblems {
                         """))
                 .containsExactly(
                         "p.yaml:2:58: error: 'batch-rows' must be a positive integer, got '0'",
-                        "p.yaml:6:18: error: 'parallelism' must be a positive integer, got 'two'",
-                        "p.yaml:9:18: error: 'parallelism' must be a positive integer, got '-1'",
-                        "p.yaml:12:18: error: 'parallelism' must be a positive integer, got '1.5'",
+                        "p.yaml:6:18: error: 'parallelism' must be a positive integer or auto, got 'two'",
+                        "p.yaml:9:18: error: 'parallelism' must be a positive integer or auto, got '-1'",
+                        "p.yaml:12:18: error: 'parallelism' must be a positive integer or auto, got '1.5'",
                         "p.yaml:15:18: error: 'parallelism' must be at most 2147483647, got '3000000000'",
-                        "p.yaml:18:17: error: 'parallelism' must be a positive integer, got an empty value");
+                        "p.yaml:18:17: error: 'parallelism' must be a positive integer or auto, got an empty value");
     }
 
     @Test

@@ -32,7 +32,7 @@ final class JavaStageProbe {
         BatchTransform transform = loader.instantiate(java.className());
         BufferAllocator child = allocator.newChildAllocator("validate-" + stage.name(), 0, Long.MAX_VALUE);
         TaskTransformContext context =
-                new TaskTransformContext(pipeline, stage.name(), 0, stage.parallelism(), java.config(), child);
+                new TaskTransformContext(pipeline, stage.name(), 0, Math.max(1, stage.parallelism()), java.config(), child);
         Schema output;
         try {
             TransformCalls.run(transform, "open", () -> transform.open(context));

@@ -170,6 +170,7 @@ public final class SqlBinder implements AutoCloseable {
         List<PreAggregation> splits = new ArrayList<>();
         for (int i = 0; i < spec.stages().size(); i++) {
             StageSpec stage = spec.stages().get(i);
+            // An auto stage's task count is known only at plan time: equal to an auto upstream's.
             int upstreamTasks = i == 0 ? 1 : spec.stages().get(i - 1).parallelism();
             boolean eachTaskSeesItsGroups = stage.parallelism() == 1
                     || !stage.partitionBy().isEmpty()

@@ -26,6 +26,9 @@ import java.util.Set;
  * least-loaded first (counting tasks of pipelines already running), and never on a worker that
  * runs the previous stage when another worker is free of it, so exchanges spread the CPU.
  *
+ * <p>A stage with {@code parallelism: auto} gets one task per live worker, counted when the plan is
+ * made: a restart counts again, so a worker that joined since is used.
+ *
  * <p>A {@code final} stage the binder could split ({@link PreAggregation}) is pre-aggregated
  * upstream when its input crosses tasks or processes: its upstream runs in more than one task, or
  * on another worker. A stage fed by one co-located task keeps its SQL as written.
@@ -40,6 +43,19 @@ public final class Planner {
      * @throws SkeinException NO_WORKERS when no worker is live
      */
     public static PipelinePlan plan(
+            PipelineSpec spec,
+            String specYaml,
+            String baseDir,
+            long epoch,
+            List<WorkerInfo> workers,
+            Map<String, Integer> existingLoad,
+            List<PreAggregation> splits) {
+        return planResolved(spec.withAutoParallelism(workers.size()), specYaml, baseDir, epoch, workers, existingLoad,
+                splits);
+    }
+
+    /** {@link #plan}, once every {@code parallelism: auto} stage has its number of tasks. */
+    private static PipelinePlan planResolved(
             PipelineSpec spec,
             String specYaml,
             String baseDir,

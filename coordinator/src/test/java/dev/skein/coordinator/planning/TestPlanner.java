@@ -55,6 +55,20 @@ class TestPlanner {
     }
 
     @Test
+    void anAutoStageRunsOneTaskPerLiveWorkerCountedAtEachPlan() {
+        String yaml = W1.replace("parallelism: 2", "parallelism: auto");
+        PipelineSpec spec = SpecParser.parse("w1.yaml", yaml, Path.of("/tmp"));
+
+        assertThat(Planner.plan(spec, yaml, "/tmp", 1, List.of(worker("w1"), worker("w2"), worker("w3")), Map.of(),
+                        List.of()).tasksOf(2))
+                .hasSize(3);
+        // a restart after a fourth worker joined
+        assertThat(Planner.plan(spec, yaml, "/tmp", 2, List.of(worker("w1"), worker("w2"), worker("w3"),
+                        worker("w4")), Map.of(), List.of()).tasksOf(2))
+                .hasSize(4);
+    }
+
+    @Test
     void keepsASplitWhereTheFinalStagesInputCrossesTasksOrProcesses() {
         PreAggregation totals = new PreAggregation(3, "SELECT count(*) AS p FROM input", "SELECT sum(p) FROM input");
         PreAggregation filterAsIfFinal = new PreAggregation(1, "SELECT 1", "SELECT 1");
