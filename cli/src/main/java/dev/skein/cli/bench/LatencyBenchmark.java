@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.flight.Action;
@@ -54,6 +55,12 @@ public final class LatencyBenchmark {
     private static final String NAME = "w1latency";
     private static final Instant TS_BASE = Instant.parse("2026-01-01T00:00:00Z");
 
+    /**
+     * Warm-up batches sent beyond {@code warmUpBatches} while the tap is not yet receiving from
+     * every task (it can open only once the stage has produced output): at most a minute's worth.
+     */
+    private static final int MAX_EXTRA_WARM_UP = 600;
+
     private LatencyBenchmark() {}
 
     static long nowMicros() {
@@ -68,8 +75,9 @@ public final class LatencyBenchmark {
             throws Exception {
         Path file = Files.createTempDirectory("skein-bench-").resolve(NAME + ".yaml");
         Files.writeString(file, W1Workload.latencyYaml(NAME, placement));
-        int total = warmUpBatches + batches;
-        long[] expectedRows = new long[total];
+        int most = warmUpBatches + MAX_EXTRA_WARM_UP + batches;
+        long[] expectedRows = new long[most];
+        AtomicInteger firstMeasured = new AtomicInteger(-1);
         progress.println("latency: starting a local cluster of " + workers + " worker processes");
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1);
                 BufferAllocator allocator = new RootAllocator();
@@ -88,8 +96,8 @@ public final class LatencyBenchmark {
                 try {
                     // Measured batches wait until the tap gets rows from every task: a tap only sees what
                     // comes after it opened, and it can open only once the stage has produced output.
-                    put(allocator, ingest, expectedRows, warmUpBatches,
-                            () -> tapped.get() != null && tapped.get().receivingFromEveryTask(), sent);
+                    put(allocator, ingest, expectedRows, warmUpBatches, batches,
+                            () -> tapped.get() != null && tapped.get().receivingFromEveryTask(), firstMeasured, sent);
                 } catch (Throwable e) {
                     sent.completeExceptionally(e);
                 }
@@ -97,7 +105,7 @@ public final class LatencyBenchmark {
             writer.start();
             try (LatencyTap tap = LatencyTap.open(allocator, coordinator, NAME, "enrich", BATCH_ROWS)) {
                 tapped.set(tap);
-                sent.get(total * INTERVAL_MILLIS + 60_000, TimeUnit.MILLISECONDS);
+                sent.get((long) most * INTERVAL_MILLIS + 60_000, TimeUnit.MILLISECONDS);
                 writer.join();
                 coordinator.doAction(new Action("finish-ingest", NAME.getBytes(StandardCharsets.UTF_8)))
                         .forEachRemaining(result -> {});
@@ -107,7 +115,8 @@ public final class LatencyBenchmark {
                             + ": " + view.path("failure").asText());
                 }
                 tap.awaitEnd(Duration.ofSeconds(30));
-                return report(workers, warmUpBatches, batches, expectedRows, tap.arrivals(),
+                int total = firstMeasured.get() + batches;
+                return report(workers, firstMeasured.get(), batches, expectedRows, tap.arrivals(),
                         view.path("sourceRows").asLong() == (long) total * BATCH_ROWS);
             } finally {
                 // Stops the writer if the run failed before it finished; a no-op otherwise.
@@ -119,11 +128,14 @@ public final class LatencyBenchmark {
 
     /**
      * One DoPut stream; a timer thread fills and sends one batch per interval, until all are sent
-     * or {@code sent} is completed from outside, then ends the stream. A tick that finds a measured
-     * batch next and {@code measuring} false sends nothing.
+     * or {@code sent} is completed from outside, then ends the stream. Warm-up lasts {@code
+     * warmUpBatches} batches and then as long as {@code measuring} is false (the tap is not yet
+     * receiving from every task); the first measured batch's sequence goes to {@code firstMeasured},
+     * and {@code batches} measured batches follow.
      */
     private static void put(BufferAllocator allocator, FlightInfo ingest, long[] expectedRows, int warmUpBatches,
-            BooleanSupplier measuring, CompletableFuture<Void> sent) throws Exception {
+            int batches, BooleanSupplier measuring, AtomicInteger firstMeasured, CompletableFuture<Void> sent)
+            throws Exception {
         FlightEndpoint endpoint = ingest.getEndpoints().get(0);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (FlightClient worker = FlightClient.builder(allocator, endpoint.getLocations().get(0)).build();
@@ -136,13 +148,20 @@ public final class LatencyBenchmark {
             int[] next = {0};
             timer.scheduleAtFixedRate(() -> {
                 try {
-                    if (next[0] < expectedRows.length && !sent.isDone()
-                            && (next[0] < warmUpBatches || measuring.getAsBoolean())) {
+                    if (firstMeasured.get() < 0 && next[0] >= warmUpBatches && measuring.getAsBoolean()) {
+                        firstMeasured.set(next[0]);
+                    }
+                    if (firstMeasured.get() < 0 && next[0] == expectedRows.length - batches) {
+                        throw new SkeinException(ErrorCode.INTERNAL, "the tap on 'enrich' received nothing from"
+                                + " some task after " + next[0] + " warm-up batches");
+                    }
+                    boolean allSent = firstMeasured.get() >= 0 && next[0] == firstMeasured.get() + batches;
+                    if (!allSent && !sent.isDone()) {
                         expectedRows[next[0]] = fill(root, next[0]);
                         stream.putNext();
                         next[0]++;
                     }
-                    if (next[0] == expectedRows.length || sent.isDone()) {
+                    if ((firstMeasured.get() >= 0 && next[0] == firstMeasured.get() + batches) || sent.isDone()) {
                         done.countDown();
                         throw new CancellationException("all sent");
                     }
@@ -194,10 +213,11 @@ public final class LatencyBenchmark {
         return kept;
     }
 
+    /** @param warmUpBatches the warm-up batches sent: the first measured batch's sequence */
     private static LatencyReport report(int workers, int warmUpBatches, int batches, long[] expectedRows,
             Map<Long, LatencyTap.Arrival> arrivals, boolean sourceRowsOk) {
         List<Double> millis = new ArrayList<>();
-        for (int sequence = warmUpBatches; sequence < expectedRows.length; sequence++) {
+        for (int sequence = warmUpBatches; sequence < warmUpBatches + batches; sequence++) {
             LatencyTap.Arrival arrival = arrivals.get((long) sequence);
             if (arrival != null && arrival.rows() == expectedRows[sequence]) {
                 millis.add((arrival.lastMicros() - arrival.sentMicros()) / 1000.0);
