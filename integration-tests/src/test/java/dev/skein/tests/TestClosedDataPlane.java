@@ -125,11 +125,32 @@ class TestClosedDataPlane {
                 // runs (see docs/security.md): refused, nothing stored, nothing leaked, but not INVALID_ARGUMENT.
                 assertThat(garbage.status().getCode()).as("%s", garbage.status()).isNotEqualTo(Status.Code.OK);
                 assertThat(garbage.acks()).isEmpty();
-                try (FlightClient client = FlightClient.builder(allocator, ingest.getLocations().get(0)).build()) {
-                    assertRefused(() -> client.getInfo(FlightDescriptor.path("victim")).getRecords(),
-                            FlightStatusCode.NOT_FOUND, "no table 'victim' on worker '"
-                                    + workerId + "'");
+                assertNothingStored(allocator, ingest, workerId);
+
+                // A 5 MB finish-ingest body: refused before anything decodes it.
+                assertThatThrownBy(() -> coordinator.doAction(new Action("finish-ingest", new byte[5 << 20])).next())
+                        .isInstanceOfSatisfying(FlightRuntimeException.class, e -> assertThat(e.status().code())
+                                .isIn(FlightStatusCode.INVALID_ARGUMENT, FlightStatusCode.RESOURCE_EXHAUSTED));
+                // A DoPut of one 160 MB batch (more than a worker's 128 MiB per message): refused, and the
+                // worker lives on (the pipeline below still finishes with the real writer's rows).
+                try (FlightClient client = FlightClient.builder(allocator, ingest.getLocations().get(0)).build();
+                        VectorSchemaRoot huge = VectorSchemaRoot.create(IDS, allocator)) {
+                    BigIntVector ids = (BigIntVector) huge.getVector(0);
+                    ids.allocateNew(20_000_000);
+                    ids.setValueCount(20_000_000);
+                    huge.setRowCount(20_000_000);
+                    SyncPutListener listener = new SyncPutListener();
+                    FlightClient.ClientStreamListener stream = client.startPut(FlightDescriptor.path("victim"), huge,
+                            listener);
+                    stream.putNext();
+                    stream.completed();
+                    assertThatThrownBy(stream::getResult)
+                            .isInstanceOfSatisfying(FlightRuntimeException.class, e -> assertThat(e.status().code())
+                                    .isIn(FlightStatusCode.RESOURCE_EXHAUSTED, FlightStatusCode.CANCELLED,
+                                            FlightStatusCode.INTERNAL));
+                    listener.close();
                 }
+                assertNothingStored(allocator, ingest, workerId);
 
                 coordinator.doAction(new Action("finish-ingest", bytes("events"))).next();
                 JsonNode view = TestingPipelines.awaitEnd(cluster, "events");
@@ -137,6 +158,23 @@ class TestClosedDataPlane {
                 assertThat(TestingPipelines.stageRowsOut(view)).as("only the real writer's rows").containsExactly(10L, 10L);
             }
             TestingPipelines.assertNoArrowMemoryHeld(cluster);
+        }
+    }
+
+    /**
+     * No row of a refused DoPut reached the table 'victim': it does not exist, or it is empty (the
+     * refusal comes after the stream's schema message, from which the worker may already have
+     * created the table; a failure on the worker's side drops it again).
+     */
+    private static void assertNothingStored(BufferAllocator allocator, FlightEndpoint ingest, String workerId)
+            throws Exception {
+        try (FlightClient client = FlightClient.builder(allocator, ingest.getLocations().get(0)).build()) {
+            try {
+                assertThat(client.getInfo(FlightDescriptor.path("victim")).getRecords()).isZero();
+            } catch (FlightRuntimeException e) {
+                assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND);
+                assertThat(e.status().description()).isEqualTo("no table 'victim' on worker '" + workerId + "'");
+            }
         }
     }
 

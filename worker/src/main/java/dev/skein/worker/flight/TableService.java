@@ -103,11 +103,22 @@ final class TableService {
     }
 
     FlightInfo tableInfo(String table) {
-        Schema schema = store.schemaOf(table, allocator)
-                .orElseThrow(() -> new SkeinException(ErrorCode.NOT_FOUND, "no table '" + table + "' on worker '" + workerId + "'"));
-        Ticket ticket = new Ticket(new TableTicket(1, "table", table, null).encode());
-        return new FlightInfo(schema, FlightDescriptor.path(table), List.of(new FlightEndpoint(ticket)),
-                -1, store.rowCount(table));
+        try {
+            Schema schema = store.schemaOf(table, allocator).orElseThrow(() -> noTable(table));
+            Ticket ticket = new Ticket(new TableTicket(1, "table", table, null).encode());
+            return new FlightInfo(schema, FlightDescriptor.path(table), List.of(new FlightEndpoint(ticket)),
+                    -1, store.rowCount(table));
+        } catch (SkeinException e) {
+            // dropped between the look-up and the count (a failed first DoPut undoing its table)
+            if (!store.tableNames().contains(table)) {
+                throw noTable(table);
+            }
+            throw e;
+        }
+    }
+
+    private SkeinException noTable(String table) {
+        return new SkeinException(ErrorCode.NOT_FOUND, "no table '" + table + "' on worker '" + workerId + "'");
     }
 
     List<String> tables() {
@@ -174,21 +185,15 @@ final class TableService {
      * or nothing. Every batch is validated against its body before DuckDB sees it (an IPC header
      * may claim millions of rows over a 16-byte body), and the call may carry at most {@value
      * #MAX_PUT_BYTES} bytes of Arrow buffers: a malformed or oversized stream is refused with a
-     * message, rolled back, and leaves no Arrow memory behind (the stream owns the batch). A table
-     * this call created is dropped again if the call fails or brings no row.
+     * message, rolled back, and leaves no Arrow memory behind (the stream owns the batch). A DoPut
+     * without batches creates an empty table; a table this call created is dropped again if it fails.
      */
     long append(String table, FlightStream stream) throws Exception {
         TableStore.quoted(table);
         Schema schema = received(stream::getSchema, table, 0);
         boolean created = store.ensureTable(table, schema, allocator);
         try {
-            long rows = appendBatches(table, stream);
-            if (created && rows == 0) {
-                // A stream refused below Skein (a batch header that lies, checked by IpcHeaderGuard)
-                // reaches here as one without batches: a DoPut of no rows leaves no new table.
-                store.dropIfEmpty(table, allocator);
-            }
-            return rows;
+            return appendBatches(table, stream);
         } catch (Exception e) {
             if (created) {
                 try {
