@@ -45,60 +45,6 @@ public record WorkerConfig(
         int metricsPort) {
     public static final int DEFAULT_PORT = 8815;
 
-    /** A worker whose SQL clients only read and whose metrics are served on a free port. */
-    public WorkerConfig(
-            String id,
-            String bindHost,
-            int port,
-            String advertiseHost,
-            ZkClusterConfig zookeeper,
-            int duckdbThreads,
-            String duckdbMemoryLimit,
-            Optional<Path> tableDatabase,
-            boolean allowSql,
-            Optional<Path> pluginsDirectory,
-            DataRoots dataRoots) {
-        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
-                pluginsDirectory, dataRoots, false, 0);
-    }
-
-    /** The same worker, with SQL clients allowed to change its tables or not. */
-    public WorkerConfig withAllowSqlWrites(boolean allow) {
-        return new WorkerConfig(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit,
-                tableDatabase, allowSql, pluginsDirectory, dataRoots, allow, metricsPort);
-    }
-
-    /** A worker without a plugins directory: Java transforms come from its class path only. */
-    public WorkerConfig(
-            String id,
-            String bindHost,
-            int port,
-            String advertiseHost,
-            ZkClusterConfig zookeeper,
-            int duckdbThreads,
-            String duckdbMemoryLimit,
-            Optional<Path> tableDatabase,
-            boolean allowSql) {
-        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
-                Optional.empty(), DataRoots.none());
-    }
-
-    /** A worker without data roots: its pipelines read and write no file. */
-    public WorkerConfig(
-            String id,
-            String bindHost,
-            int port,
-            String advertiseHost,
-            ZkClusterConfig zookeeper,
-            int duckdbThreads,
-            String duckdbMemoryLimit,
-            Optional<Path> tableDatabase,
-            boolean allowSql,
-            Optional<Path> pluginsDirectory) {
-        this(id, bindHost, port, advertiseHost, zookeeper, duckdbThreads, duckdbMemoryLimit, tableDatabase, allowSql,
-                pluginsDirectory, DataRoots.none());
-    }
-
     public WorkerConfig {
         requireNonNull(id, "id is null");
         requireNonNull(bindHost, "bindHost is null");

@@ -1,6 +1,7 @@
 package dev.skein.worker;
 
 import dev.skein.cluster.ZkClusterConfig;
+import dev.skein.spec.DataRoots;
 import java.util.Optional;
 
 /** Worker configurations for tests: loopback, a free port, a small DuckDB. */
@@ -9,6 +10,6 @@ public final class TestingWorkers {
 
     public static WorkerConfig config(ZkClusterConfig zookeeper, boolean allowSql) {
         return new WorkerConfig("test-worker", "127.0.0.1", 0, "127.0.0.1", zookeeper, 1, "512MB", Optional.empty(),
-                allowSql);
+                allowSql, Optional.empty(), DataRoots.none(), false, 0);
     }
 }

@@ -5,6 +5,7 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.TableStore;
+import dev.skein.worker.exchange.BatchValidation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -28,7 +29,6 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 import org.apache.arrow.vector.types.pojo.Schema;
-import org.apache.arrow.vector.util.ValueVectorUtility;
 
 /**
  * The worker as a plain DuckDB Flight server over its tables: {@code DoPut(PATH [table])}
@@ -229,10 +229,11 @@ final class TableService {
                 batches++;
                 VectorSchemaRoot batch = stream.getRoot();
                 try {
-                    ValueVectorUtility.validateFull(batch);
-                } catch (RuntimeException e) {
+                    BatchValidation.check(batch, "a DoPut");
+                } catch (SkeinException e) {
+                    Throwable cause = e.getCause() == null ? e : e.getCause();
                     throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "batch " + batches + " of the DoPut into '" + table
-                            + "' is malformed (" + batch.getRowCount() + " rows claimed): " + e.getMessage(), e);
+                            + "' is malformed (" + batch.getRowCount() + " rows claimed): " + cause.getMessage(), e);
                 }
                 bytes += batch.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
                 if (bytes > MAX_PUT_BYTES) {

@@ -64,7 +64,7 @@ class TestWorkerFlightSql {
         String id = writes ? "sql-writes" : "sql-reads";
         return WorkerNode.start(new WorkerConfig(id, "127.0.0.1", 0, "127.0.0.1",
                 ZkClusterConfig.of(zookeeper.getConnectString()), 1, "256MB", Optional.empty(), false, Optional.empty(),
-                DataRoots.none()).withAllowSqlWrites(writes), auth);
+                DataRoots.none(), writes, 0), auth);
     }
 
     private static Connection connect(WorkerNode worker, Properties properties) throws SQLException {
