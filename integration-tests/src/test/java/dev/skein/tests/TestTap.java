@@ -124,6 +124,16 @@ class TestTap {
                             + (id % 1000) / 10.0 + ",\"doubled\":" + (id % 1000) / 10.0 * 2 + "}");
                 }
 
+                // The source feeds a hash edge, so its query also computes each row's partition:
+                // its tap still shows exactly the source's own columns.
+                java.io.StringWriter source = new java.io.StringWriter();
+                tap.setOut(new java.io.PrintWriter(source, true));
+                assertThat(tap.execute("tap", "long/source", "--coordinator-flight", cluster.coordinatorFlightAddress(),
+                        "--limit", "3", "--format", "csv")).isZero();
+                List<String> sourceLines = source.toString().lines().toList();
+                assertThat(sourceLines).hasSize(1 + 3);
+                assertThat(sourceLines.get(0)).isEqualTo("id,category,value");
+
                 List<String> listed = new ArrayList<>();
                 client.listFlights(new org.apache.arrow.flight.Criteria("lo".getBytes(StandardCharsets.UTF_8)))
                         .forEach(flight -> listed.add(String.join("/", flight.getDescriptor().getPath())));

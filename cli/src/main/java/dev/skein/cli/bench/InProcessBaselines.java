@@ -11,6 +11,7 @@ import dev.skein.worker.duckdb.SourceSql;
 import dev.skein.worker.duckdb.StreamingQueryChain;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
@@ -87,7 +88,7 @@ final class InProcessBaselines {
                     sessions.add(session);
                     SqlTransformSpec sql = (SqlTransformSpec) stage.transform();
                     transforms.add(new SqlStageTransform(session, allocator, sql.sql(), sql.mode(),
-                            spec.source().batchRows()));
+                            spec.source().batchRows(), Optional.empty()));
                 }
                 List<List<String>> result = new ArrayList<>();
                 long[] bytes = {0};

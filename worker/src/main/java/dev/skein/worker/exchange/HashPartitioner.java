@@ -8,6 +8,7 @@ import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.BitVectorHelper;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /**
@@ -15,7 +16,8 @@ import org.apache.arrow.vector.VectorSchemaRoot;
  * computed here from the values' bytes (fixed-width and variable-width columns read straight from
  * their buffers; other types through Arrow's per-value hash), so it is the same in every process
  * and every version that keeps this class: equal keys always meet in the same task. Nulls hash to
- * a constant.
+ * a constant. A SQL stage has DuckDB compute its partitions instead ({@link PartitionColumn}); every
+ * sender of one edge uses the same of the two.
  */
 final class HashPartitioner {
     private static final int NULL_HASH = 0x5bd1e995;
@@ -35,8 +37,28 @@ final class HashPartitioner {
      * @return one batch per partition (null where a partition got no rows), owned by the caller
      */
     VectorSchemaRoot[] split(VectorSchemaRoot batch) {
+        return split(batch, partitionsOf(batch));
+    }
+
+    /**
+     * Splits by partitions computed elsewhere ({@link PartitionColumn}).
+     *
+     * @param batch still owned by the caller, without the partition column
+     * @param partitions each row's partition, in {@code [0, partitions)}
+     * @return one batch per partition (null where a partition got no rows), owned by the caller
+     */
+    VectorSchemaRoot[] split(VectorSchemaRoot batch, IntVector partitions) {
         int rows = batch.getRowCount();
-        int[] partitionOf = partitionsOf(batch);
+        int[] partitionOf = new int[rows];
+        ArrowBuf ids = partitions.getDataBuffer();
+        for (int row = 0; row < rows; row++) {
+            partitionOf[row] = ids.getInt((long) row * Integer.BYTES);
+        }
+        return split(batch, partitionOf);
+    }
+
+    private VectorSchemaRoot[] split(VectorSchemaRoot batch, int[] partitionOf) {
+        int rows = batch.getRowCount();
         int[] counts = new int[partitions];
         for (int row = 0; row < rows; row++) {
             counts[partitionOf[row]]++;

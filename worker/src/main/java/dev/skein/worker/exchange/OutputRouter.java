@@ -2,12 +2,14 @@ package dev.skein.worker.exchange;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.EdgeKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 
@@ -69,8 +71,24 @@ public final class OutputRouter implements AutoCloseable {
         switch (edge.kind()) {
             case FORWARD, GATHER -> send(channels.get(0), batch);
             case ROUND_ROBIN -> send(channels.get((int) (sent++ % channels.size())), batch);
-            case HASH -> routeByHash(batch);
+            case HASH -> sendParts(partitioner.split(batch));
         }
+        counters.sendTook(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Routes {@code batch} along a hash edge by the partitions its query computed.
+     *
+     * @param batch without the partition column, still owned by the caller
+     * @param partitions each row's partition ({@link PartitionColumn})
+     */
+    public void route(VectorSchemaRoot batch, IntVector partitions) {
+        if (edge.kind() != EdgeKind.HASH) {
+            throw new IllegalStateException("partitions computed for a " + edge.kind() + " edge");
+        }
+        open(batch.getSchema());
+        long startNanos = System.nanoTime();
+        sendParts(partitioner.split(batch, partitions));
         counters.sendTook(System.nanoTime() - startNanos);
     }
 
@@ -83,8 +101,7 @@ public final class OutputRouter implements AutoCloseable {
         counters.sent(channel, bytes);
     }
 
-    private void routeByHash(VectorSchemaRoot batch) {
-        VectorSchemaRoot[] parts = partitioner.split(batch);
+    private void sendParts(VectorSchemaRoot[] parts) {
         try {
             for (int i = 0; i < parts.length; i++) {
                 if (parts[i] != null) {

@@ -6,6 +6,7 @@ import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.exchange.PartitionColumn;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * BY, LIMIT, DISTINCT, joins) keeps one query per batch.
  *
  * <p>Final: the whole input streams into the temporary table {@code input} in one statement, and
- * the query runs once at end of input. Used by one task thread.
+ * the query runs once at end of input.
+ *
+ * <p>Either way, when the task's output is a hash edge the query also computes each row's
+ * partition ({@link PartitionColumn}); DuckDB's errors are explained against the query as written.
+ * Used by one task thread.
  */
 public final class SqlStageTransform implements StageTransform {
     private static final String BATCH_RELATION = "skein_batch";
@@ -38,17 +43,28 @@ public final class SqlStageTransform implements StageTransform {
     private final DuckDbSession session;
     private final BufferAllocator allocator;
     private final String sql;
+    private final String runSql;
     private final StageMode mode;
     private final int batchRows;
     private Schema outputSchema;
     private boolean accumulating;
     private Boolean rowByRow;
 
+    /**
+     * @param partition set when the task's output is a hash edge: the query also computes each
+     *     row's partition, as its last column
+     */
     public SqlStageTransform(
-            DuckDbSession session, BufferAllocator allocator, String sql, StageMode mode, int batchRows) {
+            DuckDbSession session,
+            BufferAllocator allocator,
+            String sql,
+            StageMode mode,
+            int batchRows,
+            Optional<PartitionColumn> partition) {
         this.session = requireNonNull(session, "session is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.sql = requireNonNull(sql, "sql is null");
+        this.runSql = partition.map(column -> column.wrap(sql)).orElse(sql);
         this.mode = requireNonNull(mode, "mode is null");
         this.batchRows = batchRows;
     }
@@ -101,7 +117,7 @@ public final class SqlStageTransform implements StageTransform {
         Schema schema = batches.get(0).getSchema();
         session.registerAll("input", schema, batches);
         try {
-            outputSchema = session.query(sql, batchRows, out::accept).schema();
+            outputSchema = session.query(runSql, batchRows, out::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {
@@ -136,7 +152,7 @@ public final class SqlStageTransform implements StageTransform {
             if (outputSchema == null) {
                 try (VectorSchemaRoot empty = VectorSchemaRoot.create(required(inputSchema), allocator)) {
                     session.register("input", empty);
-                    outputSchema = session.query(sql, batchRows, out::accept).schema();
+                    outputSchema = session.query(runSql, batchRows, out::accept).schema();
                 }
             }
             return outputSchema;
@@ -148,7 +164,7 @@ public final class SqlStageTransform implements StageTransform {
         }
         Schema schema;
         try {
-            schema = session.query(sql, batchRows, out::accept).schema();
+            schema = session.query(runSql, batchRows, out::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {

@@ -17,6 +17,7 @@ import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.ChannelOpener;
 import dev.skein.worker.exchange.EdgeCounters;
 import dev.skein.worker.exchange.OutputRouter;
+import dev.skein.worker.exchange.PartitionColumn;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.stage.JavaStageTransform;
@@ -32,6 +33,7 @@ import java.util.stream.Collectors;
 import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
 import org.slf4j.Logger;
@@ -208,8 +210,13 @@ public final class Task implements Runnable {
             if (!wiring.sinks().isEmpty()) {
                 sinks = TaskSinks.open(wiring, workerAllocator, database, tables);
             }
-            StageOutput emit = batch -> emit(batch, router, aggregation);
-            Schema output = inbox.isEmpty() ? runSource(session, emit) : runInbox(session, emit);
+            Optional<PartitionColumn> partition = partitionComputedInQuery(aggregation);
+            StageOutput emit = partition.isEmpty()
+                    ? batch -> emit(batch, router, aggregation)
+                    : batch -> emitPartitioned(batch, router);
+            Schema output = PartitionColumn.visible(inbox.isEmpty()
+                    ? runSource(session, emit, partition)
+                    : runInbox(session, emit, partition));
             taps.end(output);
             if (router != null) {
                 Schema sent = aggregation == null ? output : aggregation.finish(output, router::route);
@@ -264,10 +271,26 @@ public final class Task implements Runnable {
         return opened;
     }
 
-    private Schema runSource(DuckDbSession session, StageOutput emit) throws Exception {
+    /**
+     * A SQL source or SQL stage whose output is a hash edge has DuckDB compute each row's partition
+     * in its own query (never when the rows sent are a pre-aggregation's, nor for Java stages and
+     * ingest sources, which hash in Java).
+     */
+    private Optional<PartitionColumn> partitionComputedInQuery(PartialAggregation aggregation) {
+        boolean sqlSource = inbox.isEmpty();
+        boolean sqlStage = ingest.isEmpty() && wiring.transform().filter(SqlTransformSpec.class::isInstance).isPresent();
+        if (aggregation != null || !(sqlSource || sqlStage)) {
+            return Optional.empty();
+        }
+        return PartitionColumn.forEdge(wiring.output());
+    }
+
+    private Schema runSource(DuckDbSession session, StageOutput emit, Optional<PartitionColumn> partition)
+            throws Exception {
         String sql = SourceSql.of(wiring.source().orElseThrow());
         try {
-            return session.query(sql, wiring.batchRows(), emit::accept).schema();
+            return session.query(partition.map(column -> column.wrap(sql)).orElse(sql), wiring.batchRows(),
+                    emit::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {
@@ -280,13 +303,15 @@ public final class Task implements Runnable {
      * closed before the task reports FINISHED: a Java transform that leaked Arrow memory fails a
      * task that otherwise succeeded.
      */
-    private Schema runInbox(DuckDbSession session, StageOutput emit) throws Exception {
-        try (StageTransform transform = openTransform(session)) {
+    private Schema runInbox(DuckDbSession session, StageOutput emit, Optional<PartitionColumn> partition)
+            throws Exception {
+        try (StageTransform transform = openTransform(session, partition)) {
             return transform.run(new InboxInput(inbox.orElseThrow(), counters), emit);
         }
     }
 
-    private StageTransform openTransform(DuckDbSession session) throws Exception {
+    private StageTransform openTransform(DuckDbSession session, Optional<PartitionColumn> partition)
+            throws Exception {
         if (ingest.isPresent()) {
             IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
             String columns = spec.columns().stream()
@@ -299,7 +324,7 @@ public final class Task implements Runnable {
         }
         TransformSpec spec = wiring.transform().orElseThrow();
         if (spec instanceof SqlTransformSpec sql) {
-            return new SqlStageTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows());
+            return new SqlStageTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows(), partition);
         }
         if (spec instanceof JavaTransformSpec java) {
             return JavaStageTransform.open(java, transforms, wiring.stageTask(), allocator);
@@ -307,8 +332,27 @@ public final class Task implements Runnable {
         throw new IllegalStateException("no transform for " + spec);
     }
 
+    /** A batch whose last column is its rows' partitions: everything but the router sees it without. */
+    private void emitPartitioned(VectorSchemaRoot batch, OutputRouter router) throws Exception {
+        IntVector partitions = PartitionColumn.of(batch).orElseThrow(() -> new IllegalStateException(
+                wiring.label() + ": its query returned no partition column"));
+        VectorSchemaRoot visible = PartitionColumn.visible(batch);
+        observe(visible);
+        router.route(visible, partitions);
+    }
+
     private void emit(VectorSchemaRoot batch, OutputRouter router, PartialAggregation aggregation)
             throws Exception {
+        observe(batch);
+        if (aggregation != null) {
+            aggregation.accept(batch);
+        } else if (router != null) {
+            router.route(batch);
+        }
+    }
+
+    /** Counters, preview, taps and sinks: everything that sees the stage's own output. */
+    private void observe(VectorSchemaRoot batch) throws Exception {
         checkCancelled();
         counters.countOut(batch);
         if (wiring.isLastStage()) {
@@ -317,11 +361,6 @@ public final class Task implements Runnable {
         taps.publish(batch);
         if (sinks != null) {
             sinks.write(batch);
-        }
-        if (aggregation != null) {
-            aggregation.accept(batch);
-        } else if (router != null) {
-            router.route(batch);
         }
     }
 

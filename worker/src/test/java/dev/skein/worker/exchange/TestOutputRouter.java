@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ class TestOutputRouter {
     private final BufferAllocator sender = root.newChildAllocator("sender", 0, Long.MAX_VALUE);
     private final BufferAllocator receivers = root.newChildAllocator("receivers", 0, Long.MAX_VALUE);
     private final List<TaskInbox> inboxes = new ArrayList<>();
+    private boolean givenPartitions;
 
     @AfterEach
     void closeAll() {
@@ -62,11 +64,36 @@ class TestOutputRouter {
     }
 
     @Test
+    void partitionsComputedByTheQueryDecideWhereEachRowGoes() throws Exception {
+        givenPartitions = true;
+        List<List<Long>> received = run(EdgeKind.HASH, List.of("id"), 3, 4, 100);
+
+        for (int target = 0; target < 3; target++) {
+            int owner = target;
+            assertThat(received.get(target)).hasSize(target == 0 ? 134 : 133)
+                    .allSatisfy(id -> assertThat(id % 3).isEqualTo(owner));
+        }
+    }
+
+    @Test
     void anEmptyOutputStillTellsEveryTargetTheSchemaAndTheEnd() throws Exception {
         List<List<Long>> received = run(EdgeKind.HASH, List.of("id"), 2, 0, 0);
 
         assertThat(received).containsExactly(List.of(), List.of());
         assertThat(inboxes).allSatisfy(inbox -> assertThat(inbox.schema()).contains(SCHEMA));
+    }
+
+    /** As a query's {@link PartitionColumn} would: row i goes to partition {@code id % targets}. */
+    private void routeByIdModulo(OutputRouter router, VectorSchemaRoot batch, int targets) {
+        try (IntVector partitions = new IntVector(PartitionColumn.NAME, sender)) {
+            partitions.allocateNew(batch.getRowCount());
+            List<Long> ids = idsOf(batch);
+            for (int row = 0; row < ids.size(); row++) {
+                partitions.set(row, (int) (ids.get(row) % targets));
+            }
+            partitions.setValueCount(ids.size());
+            router.route(batch, partitions);
+        }
     }
 
     /** Sends {@code batches} batches of {@code rows} ids from task 0 and returns each target's ids. */
@@ -84,7 +111,11 @@ class TestOutputRouter {
                         new EdgeCounters())) {
             for (int b = 0; b < batches; b++) {
                 try (VectorSchemaRoot batch = ids(sender, (long) b * rows, rows)) {
-                    router.route(batch);
+                    if (givenPartitions) {
+                        routeByIdModulo(router, batch, targets);
+                    } else {
+                        router.route(batch);
+                    }
                 }
             }
             router.complete(SCHEMA);

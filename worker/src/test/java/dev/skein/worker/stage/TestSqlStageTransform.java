@@ -6,6 +6,7 @@ import dev.skein.spec.StageMode;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.exchange.Batches;
+import dev.skein.worker.exchange.PartitionColumn;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -107,6 +108,39 @@ class TestSqlStageTransform {
         }
     }
 
+    @Test
+    void aStageThatFeedsAHashEdgeHasDuckDbComputeEachRowsPartition() throws Exception {
+        String sql = "SELECT id, grp, t, d * 2 AS d2 FROM input WHERE id % 3 <> 0";
+        PartitionColumn partition = new PartitionColumn(List.of("grp", "t"), 3);
+        List<List<Object>> expected = direct(sql.replace("FROM input", "FROM (" + SOURCE + ")"));
+
+        for (StageMode mode : StageMode.values()) {
+            generate();
+            Run run = runOver(input, sql, mode, Optional.of(partition));
+
+            assertThat(run.schema().getFields()).extracting(field -> field.getName())
+                    .as(mode.name()).containsExactly("id", "grp", "t", "d2", PartitionColumn.NAME);
+            assertThat(PartitionColumn.visible(run.schema()).getFields()).hasSize(4);
+            List<List<Object>> visible = run.rows().stream().map(row -> row.subList(0, 4)).toList();
+            assertThat(visible).as(mode.name()).containsExactlyInAnyOrderElementsOf(expected);
+            java.util.Map<List<Object>, Object> partitionOfKey = new java.util.HashMap<>();
+            for (List<Object> row : run.rows()) {
+                Object owner = partitionOfKey.putIfAbsent(java.util.Arrays.asList(row.get(1), row.get(2)), row.get(4));
+                assertThat(owner == null || owner.equals(row.get(4))).as("one partition per key: " + row).isTrue();
+            }
+            assertThat(run.rows()).extracting(row -> row.get(4)).containsOnly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
+    void aUserColumnNamedLikeThePartitionColumnStaysAsWritten() throws Exception {
+        Run run = runOver(List.of(), "SELECT id AS " + PartitionColumn.NAME + ", grp FROM input", StageMode.PER_BATCH,
+                Optional.of(new PartitionColumn(List.of("grp"), 2)));
+
+        assertThat(PartitionColumn.visible(run.schema()).getFields()).extracting(field -> field.getName())
+                .containsExactly(PartitionColumn.NAME, "grp");
+    }
+
     private record Run(Schema schema, List<List<Object>> rows) {}
 
     private Run run(String sql, StageMode mode) throws Exception {
@@ -116,6 +150,11 @@ class TestSqlStageTransform {
 
     /** Runs the stage with every batch already waiting, as under load. */
     private Run runOver(List<VectorSchemaRoot> batches, String sql, StageMode mode) throws Exception {
+        return runOver(batches, sql, mode, Optional.empty());
+    }
+
+    private Run runOver(List<VectorSchemaRoot> batches, String sql, StageMode mode, Optional<PartitionColumn> partition)
+            throws Exception {
         Schema inputSchema = schemaOfSource();
         List<List<Object>> rows = new ArrayList<>();
         Deque<VectorSchemaRoot> waiting = new ArrayDeque<>();
@@ -145,7 +184,8 @@ class TestSqlStageTransform {
         };
         Schema output;
         try (DuckDbSession session = database.openSession(allocator);
-                SqlStageTransform stage = new SqlStageTransform(session, allocator, sql, mode, BATCH_ROWS)) {
+                SqlStageTransform stage =
+                        new SqlStageTransform(session, allocator, sql, mode, BATCH_ROWS, partition)) {
             output = stage.run(queued, batch -> rows.addAll(rowsOf(batch)));
         }
         assertThat(waiting).isEmpty();
