@@ -3,6 +3,7 @@ package dev.skein.worker.exchange;
 import java.util.List;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.util.MemoryUtil;
 import org.apache.arrow.vector.BaseFixedWidthVector;
 import org.apache.arrow.vector.BaseVariableWidthVector;
 import org.apache.arrow.vector.BitVector;
@@ -49,10 +50,14 @@ final class HashPartitioner {
      */
     VectorSchemaRoot[] split(VectorSchemaRoot batch, IntVector partitions) {
         int rows = batch.getRowCount();
+        if (partitions.getValueCount() < rows || partitions.getNullCount() > 0) {
+            throw new IllegalArgumentException("a partition for every row expected: " + partitions.getValueCount()
+                    + " partitions, " + partitions.getNullCount() + " null, for " + rows + " rows");
+        }
         int[] partitionOf = new int[rows];
-        ArrowBuf ids = partitions.getDataBuffer();
+        long ids = partitions.getDataBuffer().memoryAddress();
         for (int row = 0; row < rows; row++) {
-            partitionOf[row] = ids.getInt((long) row * Integer.BYTES);
+            partitionOf[row] = MemoryUtil.getInt(ids + (long) row * Integer.BYTES);
         }
         return split(batch, partitionOf);
     }
@@ -72,10 +77,14 @@ final class HashPartitioner {
             int p = partitionOf[row];
             selections[p][filled[p]++] = row;
         }
+        boolean[] hasNulls = new boolean[batch.getFieldVectors().size()];
+        for (int column = 0; column < hasNulls.length; column++) {
+            hasNulls[column] = batch.getVector(column).getNullCount() > 0;
+        }
         VectorSchemaRoot[] parts = new VectorSchemaRoot[partitions];
         for (int p = 0; p < partitions; p++) {
             if (counts[p] > 0) {
-                parts[p] = copyRows(batch, selections[p]);
+                parts[p] = copyRows(batch, selections[p], hasNulls);
             }
         }
         return parts;
@@ -177,10 +186,10 @@ final class HashPartitioner {
         return h;
     }
 
-    private VectorSchemaRoot copyRows(VectorSchemaRoot batch, int[] selection) {
+    private VectorSchemaRoot copyRows(VectorSchemaRoot batch, int[] selection, boolean[] hasNulls) {
         VectorSchemaRoot part = VectorSchemaRoot.create(batch.getSchema(), allocator);
         for (int column = 0; column < batch.getFieldVectors().size(); column++) {
-            ColumnGather.gather(batch.getVector(column), part.getVector(column), selection);
+            ColumnGather.gather(batch.getVector(column), part.getVector(column), selection, hasNulls[column]);
         }
         part.setRowCount(selection.length);
         return part;

@@ -2,7 +2,10 @@ package dev.skein.worker.exchange;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.skein.worker.duckdb.DuckDbDatabase;
+import dev.skein.worker.duckdb.DuckDbSession;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +14,7 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.DecimalVector;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float8Vector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VarCharVector;
@@ -67,6 +71,54 @@ class TestHashPartitioner {
             }
             assertThat(allocator.getAllocatedMemory()).isZero();
         }
+    }
+
+    /**
+     * Rows split by partitions a query computed keep every value of every column kind: 8- and
+     * 4-byte and 16-byte fixed-width, strings short and long (copied by address), nulls, booleans
+     * and lists (copied by Arrow).
+     */
+    @Test
+    void rowsSplitByGivenPartitionsKeepEveryValueOfEveryColumnKind() throws Exception {
+        String sql = """
+                SELECT i AS id, (i * 7)::INTEGER AS small, (i * 3.25)::DECIMAL(38, 2) AS big,
+                       CASE WHEN i % 5 = 0 THEN NULL WHEN i % 2 = 0 THEN 'x' || i
+                            ELSE repeat('long value ', 3) || i END AS text,
+                       i % 3 = 0 AS flag, [i, i + 1] AS pair, (i % 4)::INTEGER AS __skein_partition
+                FROM range(3000) t(i)""";
+        List<String> expected = new ArrayList<>();
+        List<String> received = new ArrayList<>();
+        try (BufferAllocator allocator = new RootAllocator();
+                DuckDbDatabase database = DuckDbDatabase.open(1, "256MB");
+                DuckDbSession session = database.openSession(allocator)) {
+            HashPartitioner partitioner = new HashPartitioner(List.of("id"), 4, allocator);
+            session.query(sql, 1000, batch -> {
+                VectorSchemaRoot visible = PartitionColumn.visible(batch);
+                IntVector partitions = PartitionColumn.of(batch).orElseThrow();
+                for (int row = 0; row < visible.getRowCount(); row++) {
+                    expected.add(partitions.get(row) + ":" + rowOf(visible, row));
+                }
+                VectorSchemaRoot[] parts = partitioner.split(visible, partitions);
+                for (int p = 0; p < parts.length; p++) {
+                    try (VectorSchemaRoot part = parts[p]) {
+                        assertThat(part.getSchema()).isEqualTo(visible.getSchema());
+                        for (int row = 0; row < part.getRowCount(); row++) {
+                            received.add(p + ":" + rowOf(part, row));
+                        }
+                    }
+                }
+            });
+        }
+        assertThat(received).hasSize(3000).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(received).anySatisfy(row -> assertThat(row).contains("long value long value"));
+    }
+
+    private static String rowOf(VectorSchemaRoot batch, int row) {
+        List<String> values = new ArrayList<>();
+        for (FieldVector vector : batch.getFieldVectors()) {
+            values.add(String.valueOf(vector.getObject(row)));
+        }
+        return String.join("|", values);
     }
 
     /**
