@@ -86,6 +86,7 @@ public final class W1Benchmark {
         List<JsonNode> sqlPassViews = new ArrayList<>();
         List<JsonNode> javaPassViews = new ArrayList<>();
         List<Long> cpuRuns = new ArrayList<>();
+        List<Map<String, Long>> workerThreadRuns = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
             CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
             progress.println("skein: warm-up run, " + rows / WARM_UP_FRACTION + " rows");
@@ -103,8 +104,13 @@ public final class W1Benchmark {
                 progress.println("skein: measured run " + run + " of " + MEASURED_RUNS + ", " + rows + " rows");
                 List<Long> pids = cluster.workers().stream().map(WorkerProcess::pid).toList();
                 long cpuBefore = ProcessCpu.selfAnd(pids);
+                long workersBefore = ProcessCpu.of(pids);
+                Map<String, ProcessCpu.ThreadCpu> threadsBefore = ProcessCpu.threadsOf(pids);
                 views.add(runOnce(client, file, spec, progress));
+                Map<String, ProcessCpu.ThreadCpu> threadsAfter = ProcessCpu.threadsOf(pids);
+                long workersAfter = ProcessCpu.of(pids);
                 cpuRuns.add(ProcessCpu.selfAnd(pids) - cpuBefore);
+                workerThreadRuns.add(ProcessCpu.byKind(threadsBefore, threadsAfter, workersAfter - workersBefore));
                 progress.println("skein: the same with a tap on 'enrich' that is opened and never read");
                 // A name of its own, so the tap cannot mistake the previous run for this one.
                 Path tappedFile = dir.resolve("w1tapped-" + run + ".yaml");
@@ -157,9 +163,11 @@ public final class W1Benchmark {
                 + cpuRuns.stream().map(nanos -> nanos / 1e9).toList() + "; medians reported");
         List<Long> sortedCpu = new ArrayList<>(cpuRuns);
         sortedCpu.sort(null);
-        return new W1Report(rows, workers, new W1Report.Timing(seconds(view), sortedCpu.get(sortedCpu.size() / 2)),
-                stageCpuNanos(view), timing(query), timing(staged), timing(perBatch), perBatch.sourceBytes(), ok,
-                passStage, stalledTapSeconds);
+        long medianCpu = sortedCpu.get(sortedCpu.size() / 2);
+        progress.println("worker CPU-s by thread kind, per run: " + workerThreadRuns);
+        return new W1Report(rows, workers, new W1Report.Timing(seconds(view), medianCpu), stageCpuNanos(view),
+                workerThreadRuns.get(cpuRuns.indexOf(medianCpu)), timing(query), timing(staged), timing(perBatch),
+                perBatch.sourceBytes(), ok, passStage, stalledTapSeconds);
     }
 
     private static W1Report.Timing timing(InProcessBaselines.Run run) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param stageCpuNanos per stage, "source" first: the CPU time of its task threads in the median
  *     run, summed over its tasks (Flight's own threads and GC are not in it; they are in {@code
  *     skein}'s CPU)
+ * @param workerThreadCpuNanos the worker processes' CPU time in the run of median CPU, by the kind
+ *     of thread that spent it ({@link ProcessCpu#kindOf}; "ended": threads gone by the run's end)
  * @param query W1 as one DuckDB query, one thread
  * @param staged each stage one long-lived streaming DuckDB query over the previous one's Arrow C
  *     stream, one task per stage, one thread
@@ -31,6 +33,7 @@ public record W1Report(
         int workers,
         Timing skein,
         Map<String, Long> stageCpuNanos,
+        Map<String, Long> workerThreadCpuNanos,
         Timing query,
         Timing staged,
         Timing perBatch,
@@ -46,6 +49,7 @@ public record W1Report(
     public W1Report {
         requireNonNull(skein, "skein is null");
         stageCpuNanos = Collections.unmodifiableMap(new LinkedHashMap<>(stageCpuNanos));
+        workerThreadCpuNanos = Collections.unmodifiableMap(new LinkedHashMap<>(workerThreadCpuNanos));
         requireNonNull(query, "query is null");
         requireNonNull(staged, "staged is null");
         requireNonNull(perBatch, "perBatch is null");
@@ -107,6 +111,9 @@ public record W1Report(
         Map<String, Double> stages = new LinkedHashMap<>();
         stageCpuNanos.forEach((stage, nanos) -> stages.put(stage, cpuSecondsPerMillionRows(nanos)));
         json.put("stage_thread_cpu_s_per_million_rows", stages);
+        Map<String, Double> threads = new LinkedHashMap<>();
+        workerThreadCpuNanos.forEach((kind, nanos) -> threads.put(kind, cpuSecondsPerMillionRows(nanos)));
+        json.put("worker_cpu_s_per_million_rows_by_thread", threads);
         json.put("duckdb_query_rows_per_s", Math.round(rowsPerSecond(query.seconds())));
         json.put("duckdb_query_mb_per_s", megabytesPerSecond(query.seconds()));
         json.put("duckdb_query_cpu_s_per_million_rows", cpuSecondsPerMillionRows(query.cpuNanos()));
@@ -153,6 +160,10 @@ public record W1Report(
         stageCpuNanos.forEach((stage, nanos) -> stages.append(String.format(Locale.ROOT, " %s %.3f", stage,
                 cpuSecondsPerMillionRows(nanos))));
         out.append("skein, task thread CPU-s per million source rows, by stage:").append(stages).append('\n');
+        StringBuilder threads = new StringBuilder();
+        workerThreadCpuNanos.forEach((kind, nanos) -> threads.append(String.format(Locale.ROOT, " %s %.3f", kind,
+                cpuSecondsPerMillionRows(nanos))));
+        out.append("skein, worker processes' CPU-s per million source rows, by thread:").append(threads).append('\n');
         out.append(String.format(Locale.ROOT, "result matches DuckDB: %s (with a pass stage: %s)%n", resultOk,
                 passStage.resultOk()));
         out.append(String.format(Locale.ROOT,
