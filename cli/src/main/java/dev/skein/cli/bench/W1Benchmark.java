@@ -29,6 +29,7 @@ public final class W1Benchmark {
     private static final long WARM_UP_FRACTION = 4;
     /** Each figure is the median of this many runs, all printed. */
     private static final int MEASURED_RUNS = 3;
+    private static final long SELF = ProcessHandle.current().pid();
 
     private W1Benchmark() {}
 
@@ -87,6 +88,7 @@ public final class W1Benchmark {
         List<JsonNode> javaPassViews = new ArrayList<>();
         List<Long> cpuRuns = new ArrayList<>();
         List<Map<String, Long>> workerThreadRuns = new ArrayList<>();
+        List<Map<String, Long>> benchThreadRuns = new ArrayList<>();
         try (LocalCluster cluster = LocalCluster.start(workers, "1g", 1)) {
             CoordinatorClient client = new CoordinatorClient(cluster.coordinatorUrl());
             progress.println("skein: warm-up run, " + rows / WARM_UP_FRACTION + " rows");
@@ -105,12 +107,17 @@ public final class W1Benchmark {
                 List<Long> pids = cluster.workers().stream().map(WorkerProcess::pid).toList();
                 long cpuBefore = ProcessCpu.selfAnd(pids);
                 long workersBefore = ProcessCpu.of(pids);
+                long selfBefore = ProcessCpu.self();
                 Map<String, ProcessCpu.ThreadCpu> threadsBefore = ProcessCpu.threadsOf(pids);
+                Map<String, ProcessCpu.ThreadCpu> selfThreadsBefore = ProcessCpu.threadsOf(List.of(SELF));
                 views.add(runOnce(client, file, spec, progress));
+                Map<String, ProcessCpu.ThreadCpu> selfThreadsAfter = ProcessCpu.threadsOf(List.of(SELF));
                 Map<String, ProcessCpu.ThreadCpu> threadsAfter = ProcessCpu.threadsOf(pids);
+                long selfAfter = ProcessCpu.self();
                 long workersAfter = ProcessCpu.of(pids);
                 cpuRuns.add(ProcessCpu.selfAnd(pids) - cpuBefore);
                 workerThreadRuns.add(ProcessCpu.byKind(threadsBefore, threadsAfter, workersAfter - workersBefore));
+                benchThreadRuns.add(ProcessCpu.byKind(selfThreadsBefore, selfThreadsAfter, selfAfter - selfBefore));
                 progress.println("skein: the same with a tap on 'enrich' that is opened and never read");
                 // A name of its own, so the tap cannot mistake the previous run for this one.
                 Path tappedFile = dir.resolve("w1tapped-" + run + ".yaml");
@@ -166,7 +173,8 @@ public final class W1Benchmark {
         long medianCpu = sortedCpu.get(sortedCpu.size() / 2);
         progress.println("worker CPU-s by thread kind, per run: " + workerThreadRuns);
         return new W1Report(rows, workers, new W1Report.Timing(seconds(view), medianCpu), stageCpuNanos(view),
-                workerThreadRuns.get(cpuRuns.indexOf(medianCpu)), timing(query), timing(staged), timing(perBatch),
+                workerThreadRuns.get(cpuRuns.indexOf(medianCpu)), benchThreadRuns.get(cpuRuns.indexOf(medianCpu)),
+                timing(query), timing(staged), timing(perBatch),
                 perBatch.sourceBytes(), ok, passStage, stalledTapSeconds);
     }
 

@@ -20,6 +20,8 @@ import java.util.Map;
  *     skein}'s CPU)
  * @param workerThreadCpuNanos the worker processes' CPU time in the run of median CPU, by the kind
  *     of thread that spent it ({@link ProcessCpu#kindOf}; "ended": threads gone by the run's end)
+ * @param benchThreadCpuNanos the same for this JVM: the embedded coordinator and ZooKeeper, and the
+ *     bench following the run
  * @param query W1 as one DuckDB query, one thread
  * @param staged each stage one long-lived streaming DuckDB query over the previous one's Arrow C
  *     stream, one task per stage, one thread
@@ -34,6 +36,7 @@ public record W1Report(
         Timing skein,
         Map<String, Long> stageCpuNanos,
         Map<String, Long> workerThreadCpuNanos,
+        Map<String, Long> benchThreadCpuNanos,
         Timing query,
         Timing staged,
         Timing perBatch,
@@ -50,6 +53,7 @@ public record W1Report(
         requireNonNull(skein, "skein is null");
         stageCpuNanos = Collections.unmodifiableMap(new LinkedHashMap<>(stageCpuNanos));
         workerThreadCpuNanos = Collections.unmodifiableMap(new LinkedHashMap<>(workerThreadCpuNanos));
+        benchThreadCpuNanos = Collections.unmodifiableMap(new LinkedHashMap<>(benchThreadCpuNanos));
         requireNonNull(query, "query is null");
         requireNonNull(staged, "staged is null");
         requireNonNull(perBatch, "perBatch is null");
@@ -114,6 +118,9 @@ public record W1Report(
         Map<String, Double> threads = new LinkedHashMap<>();
         workerThreadCpuNanos.forEach((kind, nanos) -> threads.put(kind, cpuSecondsPerMillionRows(nanos)));
         json.put("worker_cpu_s_per_million_rows_by_thread", threads);
+        Map<String, Double> benchThreads = new LinkedHashMap<>();
+        benchThreadCpuNanos.forEach((kind, nanos) -> benchThreads.put(kind, cpuSecondsPerMillionRows(nanos)));
+        json.put("coordinator_jvm_cpu_s_per_million_rows_by_thread", benchThreads);
         json.put("duckdb_query_rows_per_s", Math.round(rowsPerSecond(query.seconds())));
         json.put("duckdb_query_mb_per_s", megabytesPerSecond(query.seconds()));
         json.put("duckdb_query_cpu_s_per_million_rows", cpuSecondsPerMillionRows(query.cpuNanos()));
@@ -164,6 +171,11 @@ public record W1Report(
         workerThreadCpuNanos.forEach((kind, nanos) -> threads.append(String.format(Locale.ROOT, " %s %.3f", kind,
                 cpuSecondsPerMillionRows(nanos))));
         out.append("skein, worker processes' CPU-s per million source rows, by thread:").append(threads).append('\n');
+        StringBuilder benchThreads = new StringBuilder();
+        benchThreadCpuNanos.forEach((kind, nanos) -> benchThreads.append(String.format(Locale.ROOT, " %s %.3f", kind,
+                cpuSecondsPerMillionRows(nanos))));
+        out.append("skein, this JVM's (coordinator, ZooKeeper, bench) CPU-s per million source rows, by thread:")
+                .append(benchThreads).append('\n');
         out.append(String.format(Locale.ROOT, "result matches DuckDB: %s (with a pass stage: %s)%n", resultOk,
                 passStage.resultOk()));
         out.append(String.format(Locale.ROOT,
