@@ -7,15 +7,16 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.cluster.flight.sql.DuckDbSqlInfo;
+import dev.skein.cluster.flight.sql.FlightSqlMessages;
+import dev.skein.cluster.flight.sql.ResultStreaming;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.PreparedSql;
 import dev.skein.worker.duckdb.TableStore;
 import java.time.Duration;
-import java.util.List;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
-import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -23,8 +24,6 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.sql.FlightSqlUtils;
 import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
 import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
@@ -45,8 +44,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedCaseSensitivity;
-import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedTransaction;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
@@ -56,23 +53,15 @@ import org.apache.arrow.vector.types.pojo.Schema;
 /**
  * The worker as a Flight SQL server over its table database (the tables {@code DoPut [table]} and
  * the {@code duckdb} sink write), on the worker's own Flight port: {@code WorkerFlightProducer}
- * hands it every call whose command or ticket is a Flight SQL message ({@link #isFlightSql}).
+ * hands it every call whose command or ticket is a Flight SQL message ({@link FlightSqlMessages#isFlightSql}).
  * Queries (one SELECT) are always allowed; statements that change data only when the worker runs
  * with {@code --allow-sql-writes}. Every statement runs on a DuckDB connection of its own, confined
  * like the rest of the table database; open statements are bounded and time-limited ({@link
  * OpenStatements}). Thread-safe.
  */
 public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
-    private static final String TYPE_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql.";
     /** How long one execution (a query with its results, or an update) may run. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(15);
-    /** Flight SQL's own actions and the Flight ones it uses, told apart from Skein's by name. */
-    private static final List<String> ACTIONS = List.of(FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_STATEMENT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CLOSE_PREPARED_STATEMENT.getType(), FlightConstants.CANCEL_FLIGHT_INFO.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CANCEL_QUERY.getType(), FlightSqlUtils.FLIGHT_SQL_BEGIN_TRANSACTION.getType(),
-            FlightSqlUtils.FLIGHT_SQL_END_TRANSACTION.getType(), FlightSqlUtils.FLIGHT_SQL_BEGIN_SAVEPOINT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_END_SAVEPOINT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_SUBSTRAIT_PLAN.getType());
 
     private final BufferAllocator allocator;
     private final CatalogResults catalog;
@@ -89,57 +78,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.statements = new OpenStatements(workerId, store, allocator, writesAllowed, timeLimit);
         this.catalog = new CatalogResults(store.catalog(), allocator);
-        this.sqlInfo = new SqlInfoBuilder()
-                .withFlightSqlServerName("Skein worker " + workerId + " (DuckDB)")
-                .withFlightSqlServerVersion(String.valueOf(WorkerFlightSqlProducer.class.getPackage().getImplementationVersion()))
-                .withFlightSqlServerArrowVersion("18.3.0")
-                .withFlightSqlServerReadOnly(!writesAllowed)
-                .withFlightSqlServerSql(true)
-                .withFlightSqlServerSubstrait(false)
-                .withFlightSqlServerTransaction(SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
-                .withFlightSqlServerCancel(true)
-                .withFlightSqlServerBulkIngestion(false)
-                .withSqlTransactionsSupported(false)
-                .withSqlIdentifierQuoteChar("\"")
-                .withSqlIdentifierCase(SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
-                .withSqlQuotedIdentifierCase(SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
-                .withSqlSearchStringEscape("\\")
-                .withSqlSchemaTerm("schema")
-                .withSqlCatalogTerm("database")
-                .withSqlCatalogAtStart(true)
-                .withSqlDdlCatalog(false)
-                .withSqlDdlSchema(writesAllowed)
-                .withSqlDdlTable(writesAllowed)
-                .withSqlAllTablesAreSelectable(true)
-                .withSqlSupportsColumnAliasing(true)
-                .withSqlNullPlusNullIsNull(true)
-                .withSqlSupportsExpressionsInOrderBy(true)
-                .withSqlSupportsLikeEscapeClause(true)
-                .withSqlSupportsNonNullableColumns(true)
-                .withSqlCorrelatedSubqueriesSupported(true)
-                .withSqlBatchUpdatesSupported(false)
-                .withSqlSavepointsSupported(false)
-                .withSqlNamedParametersSupported(false)
-                .withSqlStoredProceduresSupported(false)
-                .withSqlMaxConnections(OpenStatements.MAX_STATEMENTS)
-                .withSqlKeywords(store.catalog().keywords().toArray(String[]::new));
-    }
-
-    /** Whether a descriptor command or ticket is a Flight SQL message (a packed {@code Any}). */
-    public static boolean isFlightSql(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            return false;
-        }
-        try {
-            return Any.parseFrom(bytes).getTypeUrl().startsWith(TYPE_PREFIX);
-        } catch (InvalidProtocolBufferException e) {
-            return false;
-        }
-    }
-
-    /** Whether an action is Flight SQL's. */
-    public static boolean isFlightSqlAction(String type) {
-        return ACTIONS.contains(type);
+        this.sqlInfo = DuckDbSqlInfo.of("Skein worker " + workerId + " (DuckDB)", writesAllowed,
+                OpenStatements.MAX_STATEMENTS, store.catalog().keywords());
     }
 
     // Statements.
@@ -152,8 +92,8 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             PreparedSql sql = statements.get(handle).sql();
             ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
                     .setPreparedStatementHandle(handle)
-                    .setDatasetSchema(CatalogResults.serialize(sql.resultSchema()))
-                    .setParameterSchema(CatalogResults.serialize(sql.parameterSchema()))
+                    .setDatasetSchema(FlightSqlMessages.serialize(sql.resultSchema()))
+                    .setParameterSchema(FlightSqlMessages.serialize(sql.parameterSchema()))
                     .build();
             listener.onNext(new Result(Any.pack(result).toByteArray()));
             listener.onCompleted();
@@ -174,7 +114,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightDescriptor descriptor) {
         try {
             PreparedSql sql = statements.get(command.getPreparedStatementHandle()).sql();
-            return info(sql.resultSchema(), descriptor, Any.pack(command));
+            return FlightSqlMessages.info(sql.resultSchema(), descriptor, Any.pack(command));
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
@@ -208,7 +148,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                         + " execute it as an update");
             }
             TicketStatementQuery ticket = TicketStatementQuery.newBuilder().setStatementHandle(handle).build();
-            return info(sql.resultSchema(), descriptor, Any.pack(ticket));
+            return FlightSqlMessages.info(sql.resultSchema(), descriptor, Any.pack(ticket));
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
@@ -319,7 +259,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     @Override
     public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_SQL_INFO_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_SQL_INFO_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -329,7 +269,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     @Override
     public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_CATALOGS_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_CATALOGS_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -339,7 +279,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     @Override
     public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_SCHEMAS_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_SCHEMAS_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -349,7 +289,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     @Override
     public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-        return info(request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA,
+        return FlightSqlMessages.info(request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA,
                 descriptor, Any.pack(request));
     }
 
@@ -361,7 +301,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
             FlightDescriptor descriptor) {
-        return info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -372,7 +312,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
             FlightDescriptor descriptor) {
-        return info(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -383,7 +323,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
             FlightDescriptor descriptor) {
-        return info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -395,7 +335,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
             FlightDescriptor descriptor) {
-        return info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -407,7 +347,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     @Override
     public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
             FlightDescriptor descriptor) {
-        return info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, Any.pack(request));
+        return FlightSqlMessages.info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, Any.pack(request));
     }
 
     @Override
@@ -418,10 +358,6 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
 
     // Helpers.
 
-    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, Message ticket) {
-        return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(ticket.toByteArray()))), -1, -1);
-    }
-
     private static void answer(ServerStreamListener listener, Runnable answer) {
         try {
             answer.run();
@@ -430,7 +366,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         }
     }
 
-    /** Streams an open statement's result under the time limit (see {@link QueryResults}). */
+    /** Streams an open statement's result under the time limit (see {@link ResultStreaming}). */
     private void stream(ByteString handle, ServerStreamListener listener) {
         OpenStatements.Statement statement;
         try {
@@ -441,7 +377,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         }
         OpenStatements.TimeLimit limit = statements.startTimeLimit(statement.sql());
         try {
-            QueryResults.send(statement.sql(), allocator, listener);
+            ResultStreaming.send(statement.sql(), allocator, listener);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             listener.error(CallStatuses.toFlight(new SkeinException(ErrorCode.CANCELLED, "worker shutting down", e)));
