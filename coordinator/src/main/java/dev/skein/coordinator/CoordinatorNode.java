@@ -168,7 +168,7 @@ public final class CoordinatorNode implements AutoCloseable {
         return http.port();
     }
 
-    /** The Flight port actually bound (taps). */
+    /** The Flight port actually bound (taps, Flight SQL). */
     public int flightPort() {
         return flight.getPort();
     }

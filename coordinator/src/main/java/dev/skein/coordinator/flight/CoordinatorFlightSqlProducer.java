@@ -6,7 +6,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import dev.skein.cluster.flight.CallStatuses;
-import dev.skein.cluster.flight.sql.CatalogBatches;
+import dev.skein.cluster.flight.sql.CatalogFlightSqlProducer;
 import dev.skein.cluster.flight.sql.DuckDbSqlInfo;
 import dev.skein.cluster.flight.sql.FlightSqlMessages;
 import dev.skein.cluster.flight.sql.ResultStreaming;
@@ -19,7 +19,6 @@ import dev.skein.spi.SkeinException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -30,20 +29,8 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
-import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
@@ -61,7 +48,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * handle is its text, and every execution opens its own DuckDB, so there is nothing to bound,
  * expire or leak; every execution runs under a time limit. Thread-safe.
  */
-public final class CoordinatorFlightSqlProducer extends NoOpFlightSqlProducer implements AutoCloseable {
+public final class CoordinatorFlightSqlProducer extends CatalogFlightSqlProducer {
     /** How long one query may run; a tap stops feeding it then. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(5);
     private static final String READ_ONLY = "the coordinator answers read-only queries only (one SELECT over the"
@@ -71,9 +58,6 @@ public final class CoordinatorFlightSqlProducer extends NoOpFlightSqlProducer im
     private final TapSource taps;
     private final BufferAllocator allocator;
     private final Duration timeLimit;
-    private final ClusterCatalog catalog;
-    private final CatalogBatches batches;
-    private final SqlInfoBuilder sqlInfo;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "coordinator-sql-time-limit");
         thread.setDaemon(true);
@@ -83,13 +67,17 @@ public final class CoordinatorFlightSqlProducer extends NoOpFlightSqlProducer im
     /** @param timeLimit how long one query may run before its taps end and it is interrupted */
     public CoordinatorFlightSqlProducer(ClusterViews views, TapSource taps, BufferAllocator allocator,
             Duration timeLimit) {
+        this(views, taps, allocator, timeLimit, new ClusterCatalog(taps, allocator));
+    }
+
+    private CoordinatorFlightSqlProducer(ClusterViews views, TapSource taps, BufferAllocator allocator,
+            Duration timeLimit, ClusterCatalog catalog) {
+        super(catalog, DuckDbSqlInfo.of("Skein coordinator (DuckDB)", false, Integer.MAX_VALUE, catalog.keywords()),
+                allocator);
         this.views = requireNonNull(views, "views is null");
         this.taps = requireNonNull(taps, "taps is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.timeLimit = requireNonNull(timeLimit, "timeLimit is null");
-        this.catalog = new ClusterCatalog(taps);
-        this.batches = new CatalogBatches(allocator);
-        this.sqlInfo = DuckDbSqlInfo.of("Skein coordinator (DuckDB)", false, Integer.MAX_VALUE, catalog.keywords(allocator));
     }
 
     // Statements: the handle of a prepared statement and the ticket of a query are the query's text.
@@ -98,13 +86,8 @@ public final class CoordinatorFlightSqlProducer extends NoOpFlightSqlProducer im
     public void createPreparedStatement(ActionCreatePreparedStatementRequest request, CallContext context,
             StreamListener<Result> listener) {
         try {
-            Schema schema = describe(request.getQuery());
-            ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
-                    .setPreparedStatementHandle(ByteString.copyFromUtf8(request.getQuery()))
-                    .setDatasetSchema(FlightSqlMessages.serialize(schema))
-                    .setParameterSchema(FlightSqlMessages.serialize(new Schema(List.of())))
-                    .build();
-            listener.onNext(new Result(Any.pack(result).toByteArray()));
+            listener.onNext(FlightSqlMessages.preparedStatement(ByteString.copyFromUtf8(request.getQuery()),
+                    describe(request.getQuery()), new Schema(List.of())));
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(CallStatuses.toFlight(e));
@@ -221,125 +204,6 @@ public final class CoordinatorFlightSqlProducer extends NoOpFlightSqlProducer im
                     : e));
         } finally {
             limit.cancel(false);
-        }
-    }
-
-    // Catalog.
-
-    @Override
-    public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_SQL_INFO_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-        sqlInfo.send(command.getInfoList(), listener);
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_CATALOGS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> batches.catalogs(List.of(ClusterCatalog.CATALOG), listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_SCHEMAS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> batches.schemas(catalog.schemas(optional(command.hasCatalog(), command.getCatalog()),
-                optional(command.hasDbSchemaFilterPattern(), command.getDbSchemaFilterPattern())), listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA
-                : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> batches.tables(
-                catalog.tables(optional(command.hasCatalog(), command.getCatalog()),
-                        optional(command.hasDbSchemaFilterPattern(), command.getDbSchemaFilterPattern()),
-                        optional(command.hasTableNameFilterPattern(), command.getTableNameFilterPattern()),
-                        command.getTableTypesList()),
-                command.getIncludeSchema(), table -> catalog.schemaOf(table, allocator), listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> batches.tableTypes(ClusterCatalog.TABLE_TYPES, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> batches.empty(Schemas.GET_PRIMARY_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> batches.empty(Schemas.GET_EXPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> batches.empty(Schemas.GET_IMPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCrossReference(CommandGetCrossReference command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> batches.empty(Schemas.GET_CROSS_REFERENCE_SCHEMA, listener));
-    }
-
-    private static Optional<String> optional(boolean present, String value) {
-        return present ? Optional.of(value) : Optional.empty();
-    }
-
-    private static void answer(ServerStreamListener listener, Runnable answer) {
-        try {
-            answer.run();
-        } catch (RuntimeException e) {
-            listener.error(CallStatuses.toFlight(e));
         }
     }
 

@@ -60,6 +60,10 @@ final class MergedTapReader extends ArrowReader implements ClusterQuery.Interrup
     private void read(FlightClient client, FlightEndpoint endpoint) {
         try (FlightStream stream = client.getStream(endpoint.getTicket())) {
             synchronized (streams) {
+                // closeReadSource cancels the streams it sees: one opened after it ran ends here.
+                if (stopped) {
+                    return;
+                }
                 streams.add(stream);
             }
             while (!stopped && stream.next()) {

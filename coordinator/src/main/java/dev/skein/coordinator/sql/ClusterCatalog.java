@@ -2,7 +2,10 @@ package dev.skein.coordinator.sql;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.flight.sql.SqlCatalog;
 import dev.skein.cluster.flight.sql.SqlTable;
+import dev.skein.coordinator.monitoring.WorkerView;
+import dev.skein.coordinator.scheduling.PipelineView;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.time.Instant;
@@ -19,21 +22,32 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@code system} (type {@code SYSTEM TABLE}) and {@code taps}, whose tables are the stages of
  * running pipelines (type {@code VIEW}: a live view of a stage's output). Thread-safe.
  */
-public final class ClusterCatalog {
-    /** The one catalog. */
-    public static final String CATALOG = "skein";
-    /** The table types there are. */
-    public static final List<String> TABLE_TYPES = List.of("SYSTEM TABLE", "VIEW");
+public final class ClusterCatalog implements SqlCatalog {
+    private static final String CATALOG = "skein";
+    private static final List<String> TABLE_TYPES = List.of("SYSTEM TABLE", "VIEW");
     private static final String SYSTEM = "system";
     private static final String TAPS = "taps";
 
     private final TapSource taps;
+    private final BufferAllocator allocator;
 
-    public ClusterCatalog(TapSource taps) {
+    /** @param allocator where the schemas of tables are found */
+    public ClusterCatalog(TapSource taps, BufferAllocator allocator) {
         this.taps = requireNonNull(taps, "taps is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
     }
 
-    /** (catalog, schema) pairs whose schema name is LIKE {@code schemaPattern} (all if empty). */
+    @Override
+    public List<String> catalogs() {
+        return List.of(CATALOG);
+    }
+
+    @Override
+    public List<String> tableTypes() {
+        return TABLE_TYPES;
+    }
+
+    @Override
     public List<List<String>> schemas(Optional<String> catalog, Optional<String> schemaPattern) {
         List<List<String>> schemas = new ArrayList<>();
         if (catalog.isEmpty() || catalog.get().equals(CATALOG)) {
@@ -46,7 +60,7 @@ public final class ClusterCatalog {
         return schemas;
     }
 
-    /** The tables that match every given filter (patterns as in SQL LIKE, escape {@code \}). */
+    @Override
     public List<SqlTable> tables(
             Optional<String> catalog, Optional<String> schemaPattern, Optional<String> tablePattern, List<String> types) {
         List<SqlTable> all = new ArrayList<>();
@@ -64,8 +78,8 @@ public final class ClusterCatalog {
         return tables;
     }
 
-    /** A table's Arrow schema, as a query over it returns it. */
-    public Schema schemaOf(SqlTable table, BufferAllocator allocator) {
+    @Override
+    public Schema schemaOf(SqlTable table) {
         String query = "SELECT * FROM " + identifier(table.schema()) + "." + identifier(table.name());
         try (ClusterQuery describe = ClusterQuery.open(query, NO_VIEWS, taps, Instant.now())) {
             return describe.describe(allocator);
@@ -73,7 +87,7 @@ public final class ClusterCatalog {
     }
 
     /** DuckDB's keywords, for GetSqlInfo. */
-    public List<String> keywords(BufferAllocator allocator) {
+    public List<String> keywords() {
         List<String> keywords = new ArrayList<>();
         try (ClusterQuery query = ClusterQuery.open("SELECT upper(keyword_name) FROM duckdb_keywords() ORDER BY 1",
                 NO_VIEWS, taps, Instant.now())) {
@@ -119,12 +133,12 @@ public final class ClusterCatalog {
     /** Describing a table reads no view: its columns are fixed. */
     private static final ClusterViews NO_VIEWS = new ClusterViews() {
         @Override
-        public List<dev.skein.coordinator.scheduling.PipelineView> pipelines() {
+        public List<PipelineView> pipelines() {
             return List.of();
         }
 
         @Override
-        public List<dev.skein.coordinator.monitoring.WorkerView> workers() {
+        public List<WorkerView> workers() {
             return List.of();
         }
     };

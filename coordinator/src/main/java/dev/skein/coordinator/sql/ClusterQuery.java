@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.skein.cluster.flight.sql.ResultStreaming;
+import dev.skein.cluster.values.EmptyArrowReader;
 import dev.skein.spec.DataRoots;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -208,7 +209,7 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
             List<StageName> stages = references.taps();
             for (int i = 0; i < stages.size(); i++) {
                 ArrowReader reader = empty
-                        ? new EmptyReader(allocator, taps.schemaOf(stages.get(i)))
+                        ? new EmptyArrowReader(allocator, taps.schemaOf(stages.get(i)))
                         : taps.open(stages.get(i), allocator, deadline);
                 register(TableReferences.TAP_PREFIX + i, reader, allocator);
             }
@@ -313,34 +314,6 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
             resource.close();
         } catch (Exception e) {
             // A connection that failed to open or run: nothing left to release or report.
-        }
-    }
-
-    /** A stream with a schema and no batches: all DuckDB needs to describe a query over a tap. */
-    private static final class EmptyReader extends ArrowReader {
-        private final Schema schema;
-
-        EmptyReader(BufferAllocator allocator, Schema schema) {
-            super(allocator);
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean loadNextBatch() {
-            return false;
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() {}
-
-        @Override
-        protected Schema readSchema() {
-            return schema;
         }
     }
 }

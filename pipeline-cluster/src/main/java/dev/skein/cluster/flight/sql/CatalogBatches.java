@@ -18,10 +18,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * {@code GetTables}, {@code GetTableTypes}, the key calls) as the one small Arrow batch each the
  * protocol defines. What to list is the caller's; filtering too. Thread-safe.
  */
-public final class CatalogBatches {
+final class CatalogBatches {
     private final BufferAllocator allocator;
 
-    public CatalogBatches(BufferAllocator allocator) {
+    CatalogBatches(BufferAllocator allocator) {
         this.allocator = requireNonNull(allocator, "allocator is null");
     }
 

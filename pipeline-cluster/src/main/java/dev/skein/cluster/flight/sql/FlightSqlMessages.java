@@ -14,8 +14,10 @@ import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
+import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.flight.sql.FlightSqlUtils;
+import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
 import org.apache.arrow.vector.ipc.WriteChannel;
 import org.apache.arrow.vector.ipc.message.MessageSerializer;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -69,6 +71,16 @@ public final class FlightSqlMessages {
             throw new SkeinException(ErrorCode.INTERNAL, "cannot serialize a schema: " + e.getMessage(), e);
         }
         return ByteString.copyFrom(out.toByteArray());
+    }
+
+    /** The answer to {@code CreatePreparedStatement}: the statement's handle, result and parameter schemas. */
+    public static Result preparedStatement(ByteString handle, Schema dataset, Schema parameters) {
+        ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
+                .setPreparedStatementHandle(handle)
+                .setDatasetSchema(serialize(dataset))
+                .setParameterSchema(serialize(parameters))
+                .build();
+        return new Result(Any.pack(result).toByteArray());
     }
 
     /** A result on this server: one endpoint, no location (the client asks the same node), {@code ticket} packed. */

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.cluster.flight.sql.CatalogFlightSqlProducer;
 import dev.skein.cluster.flight.sql.DuckDbSqlInfo;
 import dev.skein.cluster.flight.sql.FlightSqlMessages;
 import dev.skein.cluster.flight.sql.ResultStreaming;
@@ -24,20 +25,8 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
-import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
@@ -48,7 +37,6 @@ import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The worker as a Flight SQL server over its table database (the tables {@code DoPut [table]} and
@@ -59,13 +47,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * like the rest of the table database; open statements are bounded and time-limited ({@link
  * OpenStatements}). Thread-safe.
  */
-public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
+public final class WorkerFlightSqlProducer extends CatalogFlightSqlProducer {
     /** How long one execution (a query with its results, or an update) may run. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(15);
 
     private final BufferAllocator allocator;
-    private final CatalogResults catalog;
-    private final SqlInfoBuilder sqlInfo;
     private final OpenStatements statements;
 
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed) {
@@ -75,11 +61,10 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     /** @param timeLimit how long one execution may run before it is interrupted */
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed,
             Duration timeLimit) {
+        super(store.catalog(allocator), DuckDbSqlInfo.of("Skein worker " + workerId + " (DuckDB)", writesAllowed,
+                OpenStatements.MAX_STATEMENTS, store.catalog(allocator).keywords()), allocator);
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.statements = new OpenStatements(workerId, store, allocator, writesAllowed, timeLimit);
-        this.catalog = new CatalogResults(store.catalog(), allocator);
-        this.sqlInfo = DuckDbSqlInfo.of("Skein worker " + workerId + " (DuckDB)", writesAllowed,
-                OpenStatements.MAX_STATEMENTS, store.catalog().keywords());
     }
 
     // Statements.
@@ -90,12 +75,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         try {
             ByteString handle = statements.open(request.getQuery(), false);
             PreparedSql sql = statements.get(handle).sql();
-            ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
-                    .setPreparedStatementHandle(handle)
-                    .setDatasetSchema(FlightSqlMessages.serialize(sql.resultSchema()))
-                    .setParameterSchema(FlightSqlMessages.serialize(sql.parameterSchema()))
-                    .build();
-            listener.onNext(new Result(Any.pack(result).toByteArray()));
+            listener.onNext(FlightSqlMessages.preparedStatement(handle, sql.resultSchema(), sql.parameterSchema()));
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(CallStatuses.toFlight(e));
@@ -255,116 +235,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         listener.onCompleted();
     }
 
-    // Catalog.
-
-    @Override
-    public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_SQL_INFO_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-        sqlInfo.send(command.getInfoList(), listener);
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_CATALOGS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.catalogs(listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_SCHEMAS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.schemas(command, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA,
-                descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.tables(command, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.tableTypes(listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_PRIMARY_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_EXPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_IMPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
-            FlightDescriptor descriptor) {
-        return FlightSqlMessages.info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCrossReference(CommandGetCrossReference command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_CROSS_REFERENCE_SCHEMA, listener));
-    }
-
     // Helpers.
-
-    private static void answer(ServerStreamListener listener, Runnable answer) {
-        try {
-            answer.run();
-        } catch (RuntimeException e) {
-            listener.error(CallStatuses.toFlight(e));
-        }
-    }
 
     /** Streams an open statement's result under the time limit (see {@link ResultStreaming}). */
     private void stream(ByteString handle, ServerStreamListener listener) {
