@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.skein.cluster.duckdb.ConnectionInterrupt;
 import dev.skein.cluster.flight.sql.ResultStreaming;
 import dev.skein.cluster.values.EmptyArrowReader;
 import dev.skein.spec.DataRoots;
@@ -51,7 +52,8 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
     private final List<ArrowArrayStream> registered = new ArrayList<>();
     private final List<ArrowReader> readers = new ArrayList<>();
     private final Object lock = new Object();
-    private volatile Statement running;
+    private volatile boolean running;
+    private boolean closed;
     private volatile boolean interrupted;
     private Schema resultSchema;
 
@@ -173,7 +175,7 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
             throws Exception {
         load(allocator, false);
         try (Statement statement = connection.createStatement()) {
-            running = statement;
+            running = true;
             if (interrupted) {
                 throw new SkeinException(ErrorCode.CANCELLED, "the query was interrupted");
             }
@@ -195,7 +197,7 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
             }
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, e.getMessage(), e);
         } finally {
-            running = null;
+            running = false;
             release();
         }
     }
@@ -263,7 +265,7 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
         }
     }
 
-    /** Ends the query's taps and cancels what DuckDB runs; the execution fails as interrupted. */
+    /** Ends the query's taps and interrupts what DuckDB runs; the execution fails as interrupted. */
     @Override
     public boolean interrupt() {
         interrupted = true;
@@ -273,16 +275,8 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
                     ((Interruptible) reader).stop();
                 }
             }
-        }
-        Statement statement = running;
-        if (statement == null) {
-            return false;
-        }
-        try {
-            statement.cancel();
-            return true;
-        } catch (SQLException e) {
-            return false;
+            // Under the lock: close() waits, so the connection is open while DuckDB is told.
+            return !closed && running && ConnectionInterrupt.interrupt(connection);
         }
     }
 
@@ -294,7 +288,10 @@ public final class ClusterQuery implements ResultStreaming.BatchQuery, AutoClose
     @Override
     public void close() {
         release();
-        closeQuietly(connection);
+        synchronized (lock) {
+            closed = true;
+            closeQuietly(connection);
+        }
     }
 
     private static String scalar(DuckDBConnection connection, String query, String argument) {

@@ -9,6 +9,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.arrow.memory.BufferAllocator;
@@ -72,6 +75,21 @@ class TestClusterQuery {
             assertThat(query.describe(allocator).getFields()).extracting(Field::getName).containsExactly("next");
         }
         assertThat(taps.opened).isEmpty();
+    }
+
+    @Test
+    void anInterruptStopsAQueryThatComputesForLong() throws Exception {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try (ClusterQuery query = ClusterQuery.open("SELECT sum(i) FROM range(100000000000) t(i)",
+                TestingClusters.views(), taps, Instant.now().plus(Duration.ofSeconds(30)))) {
+            timer.schedule(query::interrupt, 200, TimeUnit.MILLISECONDS);
+            assertThatThrownBy(() -> query.query(1024, allocator, batch -> true))
+                    .isInstanceOfSatisfying(SkeinException.class,
+                            e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.CANCELLED))
+                    .hasMessage("the query was interrupted");
+        } finally {
+            timer.shutdownNow();
+        }
     }
 
     @Test

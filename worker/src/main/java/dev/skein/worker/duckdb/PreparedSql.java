@@ -2,6 +2,7 @@ package dev.skein.worker.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.duckdb.ConnectionInterrupt;
 import dev.skein.cluster.flight.sql.ResultStreaming;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
