@@ -12,11 +12,16 @@ import dev.skein.cluster.flight.ClusterCredentials;
 import dev.skein.cluster.flight.SignedTokenAuthenticator;
 import dev.skein.coordinator.binding.SqlBinder;
 import dev.skein.coordinator.flight.CoordinatorFlightProducer;
+import dev.skein.coordinator.flight.CoordinatorFlightSqlProducer;
+import dev.skein.coordinator.flight.StageTaps;
 import dev.skein.coordinator.http.RestApi;
 import dev.skein.coordinator.monitoring.CoordinatorMetrics;
+import dev.skein.coordinator.monitoring.WorkerView;
 import dev.skein.coordinator.monitoring.WorkerViews;
 import dev.skein.coordinator.scheduling.PipelineService;
 import dev.skein.coordinator.scheduling.PipelineSupervisor;
+import dev.skein.coordinator.scheduling.PipelineView;
+import dev.skein.coordinator.sql.ClusterViews;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.spi.plugin.TransformLoader;
@@ -25,6 +30,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import org.apache.arrow.flight.FlightServer;
 import org.apache.arrow.flight.Location;
 import org.apache.arrow.memory.BufferAllocator;
@@ -89,9 +95,22 @@ public final class CoordinatorNode implements AutoCloseable {
         SqlBinder binder = own(SqlBinder.open(transforms, config.dataRoots()));
         pipelines = new PipelineService(plans, leadership, workers, binder, config.dataRoots(), config.specLimits());
         BufferAllocator allocator = own(new RootAllocator());
+        WorkerViews workerViews = new WorkerViews(workers, pipelines);
+        StageTaps taps = new StageTaps(plans, allocator, ClusterCredentials.of(auth, config.id()),
+                DataPlaneCapabilities.of(auth));
+        CoordinatorFlightSqlProducer sql = own(new CoordinatorFlightSqlProducer(new ClusterViews() {
+            @Override
+            public List<PipelineView> pipelines() {
+                return pipelines.list();
+            }
+
+            @Override
+            public List<WorkerView> workers() {
+                return workerViews.list();
+            }
+        }, taps, allocator, CoordinatorFlightSqlProducer.DEFAULT_TIME_LIMIT));
         flight = own(FlightServer.builder(allocator, Location.forGrpcInsecure(config.bindHost(), config.flightPort()),
-                        new CoordinatorFlightProducer(plans, pipelines, allocator, ClusterCredentials.of(auth, config.id()),
-                                DataPlaneCapabilities.of(auth)))
+                        new CoordinatorFlightProducer(pipelines, taps, sql))
                 .headerAuthenticator(SignedTokenAuthenticator.of(auth))
                 .maxInboundMessageSize(MAX_FLIGHT_MESSAGE_BYTES)
                 .build());
@@ -102,7 +121,7 @@ public final class CoordinatorNode implements AutoCloseable {
                     "cannot serve Flight on " + config.bindHost() + ":" + config.flightPort() + ": " + e.getMessage(), e);
         }
         CoordinatorMetrics metrics = own(new CoordinatorMetrics(config.id(), workers, pipelines));
-        http = RestApi.create(pipelines, leadership, new WorkerViews(workers, pipelines), metrics, flight.getPort(), auth);
+        http = RestApi.create(pipelines, leadership, workerViews, metrics, flight.getPort(), auth);
         own(http::stop);
         http.start(config.bindHost(), config.httpPort());
         if (!auth.enabled()) {
@@ -149,7 +168,7 @@ public final class CoordinatorNode implements AutoCloseable {
         return http.port();
     }
 
-    /** The Flight port actually bound (taps). */
+    /** The Flight port actually bound (taps, Flight SQL). */
     public int flightPort() {
         return flight.getPort();
     }

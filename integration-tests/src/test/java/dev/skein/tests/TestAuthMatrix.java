@@ -369,19 +369,7 @@ class TestAuthMatrix {
     }
 
     private void startLongPipeline(String name) throws Exception {
-        Path file = TestingPipelines.write(dir, name + ".yaml", """
-                name: %s
-                source:
-                  type: generate
-                  sql: SELECT i AS id, 'c' || (i %% 8) AS category, (i %% 1000) / 10.0 AS value FROM range(2000000000) t(i)
-                stages:
-                  - name: enrich
-                    sql: SELECT id, category, value, value * 2 AS doubled FROM input
-                    parallelism: 2
-                    partition-by: [category]
-                sinks:
-                  - type: count
-                """.formatted(name));
+        Path file = TestingPipelines.write(dir, name + ".yaml", TestingPipelines.endlessEnrich(name));
         CoordinatorClient rest = cluster.coordinatorClient();
         assertThat(rest.submit(file, name, Files.readString(file)).status()).isEqualTo(201);
         await().atMost(Duration.ofSeconds(60)).until(() ->

@@ -52,19 +52,7 @@ class TestTap {
     @Test
     void tapReturnsOneEndpointPerTaskAndStreamsTheStageOutput() throws Exception {
         try (BufferAllocator allocator = new RootAllocator()) {
-            Path file = TestingPipelines.write(dir, "long.yaml", """
-                    name: long
-                    source:
-                      type: generate
-                      sql: SELECT i AS id, 'c' || (i % 8) AS category, (i % 1000) / 10.0 AS value FROM range(2000000000) t(i)
-                    stages:
-                      - name: enrich
-                        sql: SELECT id, category, value, value * 2 AS doubled FROM input
-                        parallelism: 2
-                        partition-by: [category]
-                    sinks:
-                      - type: count
-                    """);
+            Path file = TestingPipelines.write(dir, "long.yaml", TestingPipelines.endlessEnrich("long"));
             assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
             CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
             await().atMost(Duration.ofSeconds(60)).until(() ->

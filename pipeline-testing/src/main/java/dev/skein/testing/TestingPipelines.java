@@ -36,6 +36,27 @@ public final class TestingPipelines {
 
     private TestingPipelines() {}
 
+    /**
+     * A pipeline that runs until cancelled: a source of {@code id}, {@code category} ('c' || id %
+     * 8) and {@code value} ((id % 1000) / 10.0), and stage {@code enrich} (2 tasks, partitioned by
+     * category) that adds {@code doubled} (value * 2); a count sink.
+     */
+    public static String endlessEnrich(String name) {
+        return """
+                name: %s
+                source:
+                  type: generate
+                  sql: SELECT i AS id, 'c' || (i %% 8) AS category, (i %% 1000) / 10.0 AS value FROM range(2000000000) t(i)
+                stages:
+                  - name: enrich
+                    sql: SELECT id, category, value, value * 2 AS doubled FROM input
+                    parallelism: 2
+                    partition-by: [category]
+                sinks:
+                  - type: count
+                """.formatted(name);
+    }
+
     public static Path write(Path dir, String fileName, String yaml) throws Exception {
         Path file = dir.resolve(fileName);
         Files.writeString(file, yaml);

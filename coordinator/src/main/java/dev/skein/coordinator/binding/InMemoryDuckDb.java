@@ -1,5 +1,6 @@
 package dev.skein.coordinator.binding;
 
+import dev.skein.cluster.values.EmptyArrowReader;
 import dev.skein.spec.DataRoots;
 import java.io.IOException;
 import java.sql.Connection;
@@ -168,7 +169,7 @@ final class InMemoryDuckDb implements AutoCloseable {
     /** The DuckDB columns of Arrow batches of {@code schema}, as DuckDB reads them from a worker's Java stage. */
     List<BoundColumn> describeArrow(Schema schema, BufferAllocator allocator) throws SQLException {
         try (ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
-            Data.exportArrayStream(allocator, new EmptyBatches(allocator, schema), stream);
+            Data.exportArrayStream(allocator, new EmptyArrowReader(allocator, schema), stream);
             connection.unwrap(DuckDBConnection.class).registerArrowStream(ARROW_RELATION, stream);
             return describe("SELECT * FROM " + ARROW_RELATION).columns();
         }
@@ -184,33 +185,5 @@ final class InMemoryDuckDb implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
-    }
-
-    /** An Arrow stream with a schema and no batches: all DuckDB needs to describe it. */
-    private static final class EmptyBatches extends ArrowReader {
-        private final Schema schema;
-
-        EmptyBatches(BufferAllocator allocator, Schema schema) {
-            super(allocator);
-            this.schema = schema;
-        }
-
-        @Override
-        public boolean loadNextBatch() {
-            return false;
-        }
-
-        @Override
-        public long bytesRead() {
-            return 0;
-        }
-
-        @Override
-        protected void closeReadSource() {}
-
-        @Override
-        protected Schema readSchema() {
-            return schema;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.skein.worker.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.duckdb.ConnectionInterrupt;
 import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -2,6 +2,8 @@ package dev.skein.worker.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.duckdb.ConnectionInterrupt;
+import dev.skein.cluster.flight.sql.ResultStreaming;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.math.BigDecimal;
@@ -32,7 +34,7 @@ import org.duckdb.DuckDBResultSet;
  * (DuckDB's {@code arrowExportStream}, no row objects). One call at a time (the methods are
  * synchronized); {@link #interrupt} from any thread.
  */
-public final class PreparedSql implements AutoCloseable {
+public final class PreparedSql implements ResultStreaming.BatchQuery, AutoCloseable {
     private final DuckDBConnection connection;
     private final PreparedStatement statement;
     private final String sql;
@@ -143,6 +145,7 @@ public final class PreparedSql implements AutoCloseable {
     }
 
     /** The result's Arrow schema; no fields for a statement that changes data. */
+    @Override
     public Schema resultSchema() {
         return resultSchema;
     }
@@ -207,15 +210,9 @@ public final class PreparedSql implements AutoCloseable {
         return value.toString();
     }
 
-    /** Receives a query's batches; the batch is valid only during the call. */
-    @FunctionalInterface
-    public interface BatchConsumer {
-        /** @return false to stop reading (the client went away) */
-        boolean accept(VectorSchemaRoot batch) throws Exception;
-    }
-
     /** Runs the query with the bound parameters, streaming batches of at most {@code batchRows} rows. */
-    public synchronized void query(int batchRows, BufferAllocator allocator, BatchConsumer consumer) throws Exception {
+    @Override
+    public synchronized void query(int batchRows, BufferAllocator allocator, ResultStreaming.BatchConsumer consumer) throws Exception {
         if (!query) {
             throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the statement changes data and returns no rows;"
                     + " execute it as an update");
@@ -286,6 +283,7 @@ public final class PreparedSql implements AutoCloseable {
     }
 
     /** Stops the running execution, if any; it fails. Any thread. */
+    @Override
     public boolean interrupt() {
         synchronized (closeLock) {
             if (closed || !running) {

@@ -2,6 +2,8 @@ package dev.skein.worker.duckdb;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.flight.sql.SqlCatalog;
+import dev.skein.cluster.flight.sql.SqlTable;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.sql.PreparedStatement;
@@ -23,35 +25,25 @@ import org.duckdb.DuckDBResultSet;
  * DuckDB's {@code information_schema} and {@code pg_catalog}, its own {@code system} and {@code temp} catalogs are left out.
  * Thread-safe: every call runs on a connection of its own.
  */
-public final class TableCatalog {
+public final class TableCatalog implements SqlCatalog {
     private static final String OBJECTS = "SELECT database_name, schema_name, table_name AS name, 'TABLE' AS type"
             + " FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND database_name = current_database()"
             + " UNION ALL SELECT database_name, schema_name, view_name, 'VIEW' FROM duckdb_views()"
             + " WHERE NOT internal AND NOT temporary AND database_name = current_database()";
 
     private final DuckDBConnection root;
+    private final BufferAllocator allocator;
 
-    TableCatalog(DuckDBConnection root) {
+    /** @param allocator where the schemas of tables are exported */
+    TableCatalog(DuckDBConnection root, BufferAllocator allocator) {
         this.root = requireNonNull(root, "root is null");
+        this.allocator = requireNonNull(allocator, "allocator is null");
     }
 
-    /**
-     * A table or view.
-     *
-     * @param catalog the database's name
-     * @param schema its schema
-     * @param name its name
-     * @param type {@code TABLE} or {@code VIEW}
-     */
-    public record Table(String catalog, String schema, String name, String type) {}
-
-    /**
-     * A schema.
-     *
-     * @param catalog the database's name
-     * @param name the schema's name
-     */
-    public record DbSchema(String catalog, String name) {}
+    @Override
+    public List<String> catalogs() {
+        return List.of(catalogName());
+    }
 
     /** The one catalog SQL clients see: this database's name ({@code memory} when in memory). */
     public String catalogName() {
@@ -59,24 +51,26 @@ public final class TableCatalog {
     }
 
     /** Schemas whose name is LIKE {@code schemaPattern} (all if empty), in the given catalog (if any). */
-    public List<DbSchema> schemas(Optional<String> catalog, Optional<String> schemaPattern) {
-        List<DbSchema> schemas = new ArrayList<>();
+    @Override
+    public List<List<String>> schemas(Optional<String> catalog, Optional<String> schemaPattern) {
+        List<List<String>> schemas = new ArrayList<>();
         String sql = "SELECT database_name, schema_name FROM duckdb_schemas()"
                 + " WHERE schema_name NOT IN ('information_schema', 'pg_catalog') AND database_name = current_database() AND database_name = coalesce(?, database_name)"
                 + " AND schema_name LIKE coalesce(?, '%') ESCAPE '\\' ORDER BY 1, 2";
-        query(sql, List.of(catalog, schemaPattern), row -> schemas.add(new DbSchema(row.getString(1), row.getString(2))));
+        query(sql, List.of(catalog, schemaPattern), row -> schemas.add(List.of(row.getString(1), row.getString(2))));
         return schemas;
     }
 
     /** Tables and views that match every given filter (patterns as in SQL LIKE, escape {@code \}). */
-    public List<Table> tables(
+    @Override
+    public List<SqlTable> tables(
             Optional<String> catalog, Optional<String> schemaPattern, Optional<String> tablePattern, List<String> types) {
-        List<Table> tables = new ArrayList<>();
+        List<SqlTable> tables = new ArrayList<>();
         String sql = "SELECT * FROM (" + OBJECTS + ") WHERE database_name = coalesce(?, database_name)"
                 + " AND schema_name LIKE coalesce(?, '%') ESCAPE '\\' AND name LIKE coalesce(?, '%') ESCAPE '\\'"
                 + " ORDER BY type, database_name, schema_name, name";
         query(sql, List.of(catalog, schemaPattern, tablePattern), row -> {
-            Table table = new Table(row.getString(1), row.getString(2), row.getString(3), row.getString(4));
+            SqlTable table = new SqlTable(row.getString(1), row.getString(2), row.getString(3), row.getString(4));
             if (types.isEmpty() || types.contains(table.type())) {
                 tables.add(table);
             }
@@ -85,12 +79,14 @@ public final class TableCatalog {
     }
 
     /** The table types there are. */
+    @Override
     public List<String> tableTypes() {
         return List.of("TABLE", "VIEW");
     }
 
     /** The Arrow schema of a table or view, as a query over it returns it. */
-    public Schema schemaOf(Table table, BufferAllocator allocator) {
+    @Override
+    public Schema schemaOf(SqlTable table) {
         String sql = "SELECT * FROM " + identifier(table.schema()) + "." + identifier(table.name()) + " LIMIT 0";
         try (DuckDBConnection connection = (DuckDBConnection) root.duplicate();
                 Statement statement = connection.createStatement();

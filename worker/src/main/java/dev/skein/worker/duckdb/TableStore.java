@@ -155,9 +155,9 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
-    /** What the database holds, for SQL clients' catalog calls. */
-    public TableCatalog catalog() {
-        return new TableCatalog(root);
+    /** What the database holds, for SQL clients' catalog calls; table schemas are exported in {@code allocator}. */
+    public TableCatalog catalog(BufferAllocator allocator) {
+        return new TableCatalog(root, allocator);
     }
 
     /**

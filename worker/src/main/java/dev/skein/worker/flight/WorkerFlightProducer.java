@@ -11,6 +11,7 @@ import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.ExchangeCommand;
 import dev.skein.worker.exchange.InboundExchange;
 import dev.skein.worker.exchange.TaskInbox;
+import dev.skein.cluster.flight.sql.FlightSqlMessages;
 import dev.skein.worker.flight.sql.WorkerFlightSqlProducer;
 import dev.skein.worker.task.Task;
 import dev.skein.worker.task.WorkerTasks;
@@ -69,10 +70,6 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
         this.sql = new WorkerFlightSqlProducer(workerId, tables, allocator, allowSqlWrites);
     }
 
-    private static boolean isFlightSql(FlightDescriptor descriptor) {
-        return descriptor.isCommand() && WorkerFlightSqlProducer.isFlightSql(descriptor.getCommand());
-    }
-
     @Override
     public void doExchange(CallContext context, FlightStream reader, ServerStreamListener writer) {
         ExchangeCommand command;
@@ -93,7 +90,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
     /** A tap on a task's output from now on (see {@link TapStreamer}), or a table or query. */
     @Override
     public void getStream(CallContext context, Ticket ticket, ServerStreamListener listener) {
-        if (WorkerFlightSqlProducer.isFlightSql(ticket.getBytes())) {
+        if (FlightSqlMessages.isFlightSql(ticket.getBytes())) {
             sql.getStream(context, ticket, listener);
             return;
         }
@@ -116,7 +113,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
 
     @Override
     public FlightInfo getFlightInfo(CallContext context, FlightDescriptor descriptor) {
-        if (isFlightSql(descriptor)) {
+        if (FlightSqlMessages.isFlightSql(descriptor)) {
             return sql.getFlightInfo(context, descriptor);
         }
         try {
@@ -145,7 +142,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
      */
     @Override
     public Runnable acceptPut(CallContext context, FlightStream stream, StreamListener<PutResult> ackStream) {
-        if (isFlightSql(stream.getDescriptor())) {
+        if (FlightSqlMessages.isFlightSql(stream.getDescriptor())) {
             return sql.acceptPut(context, stream, ackStream);
         }
         return () -> {
@@ -197,7 +194,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
     /** The schema of a task's output, for a tap ticket given as the descriptor's command. */
     @Override
     public SchemaResult getSchema(CallContext context, FlightDescriptor descriptor) {
-        if (isFlightSql(descriptor)) {
+        if (FlightSqlMessages.isFlightSql(descriptor)) {
             return sql.getSchema(context, descriptor);
         }
         try {
@@ -230,7 +227,7 @@ public final class WorkerFlightProducer extends NoOpFlightProducer implements Au
 
     @Override
     public void doAction(CallContext context, Action action, StreamListener<Result> listener) {
-        if (WorkerFlightSqlProducer.isFlightSqlAction(action.getType())) {
+        if (FlightSqlMessages.isFlightSqlAction(action.getType())) {
             sql.doAction(context, action, listener);
             return;
         }

@@ -7,15 +7,17 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import dev.skein.cluster.flight.CallStatuses;
+import dev.skein.cluster.flight.sql.CatalogFlightSqlProducer;
+import dev.skein.cluster.flight.sql.DuckDbSqlInfo;
+import dev.skein.cluster.flight.sql.FlightSqlMessages;
+import dev.skein.cluster.flight.sql.ResultStreaming;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.PreparedSql;
 import dev.skein.worker.duckdb.TableStore;
 import java.time.Duration;
-import java.util.List;
 import org.apache.arrow.flight.CancelFlightInfoRequest;
 import org.apache.arrow.flight.CancelStatus;
-import org.apache.arrow.flight.FlightConstants;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.FlightInfo;
@@ -23,60 +25,33 @@ import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
 import org.apache.arrow.flight.SchemaResult;
-import org.apache.arrow.flight.Ticket;
-import org.apache.arrow.flight.sql.FlightSqlUtils;
-import org.apache.arrow.flight.sql.NoOpFlightSqlProducer;
-import org.apache.arrow.flight.sql.SqlInfoBuilder;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionClosePreparedStatementRequest;
 import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementRequest;
-import org.apache.arrow.flight.sql.impl.FlightSql.ActionCreatePreparedStatementResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCatalogs;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetCrossReference;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetDbSchemas;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetExportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetImportedKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetPrimaryKeys;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetSqlInfo;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTableTypes;
-import org.apache.arrow.flight.sql.impl.FlightSql.CommandGetTables;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandPreparedStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementQuery;
 import org.apache.arrow.flight.sql.impl.FlightSql.CommandStatementUpdate;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutPreparedStatementResult;
 import org.apache.arrow.flight.sql.impl.FlightSql.DoPutUpdateResult;
-import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedCaseSensitivity;
-import org.apache.arrow.flight.sql.impl.FlightSql.SqlSupportedTransaction;
 import org.apache.arrow.flight.sql.impl.FlightSql.TicketStatementQuery;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
-import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * The worker as a Flight SQL server over its table database (the tables {@code DoPut [table]} and
  * the {@code duckdb} sink write), on the worker's own Flight port: {@code WorkerFlightProducer}
- * hands it every call whose command or ticket is a Flight SQL message ({@link #isFlightSql}).
+ * hands it every call whose command or ticket is a Flight SQL message ({@link FlightSqlMessages#isFlightSql}).
  * Queries (one SELECT) are always allowed; statements that change data only when the worker runs
  * with {@code --allow-sql-writes}. Every statement runs on a DuckDB connection of its own, confined
  * like the rest of the table database; open statements are bounded and time-limited ({@link
  * OpenStatements}). Thread-safe.
  */
-public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
-    private static final String TYPE_PREFIX = "type.googleapis.com/arrow.flight.protocol.sql.";
+public final class WorkerFlightSqlProducer extends CatalogFlightSqlProducer {
     /** How long one execution (a query with its results, or an update) may run. */
     public static final Duration DEFAULT_TIME_LIMIT = Duration.ofMinutes(15);
-    /** Flight SQL's own actions and the Flight ones it uses, told apart from Skein's by name. */
-    private static final List<String> ACTIONS = List.of(FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_STATEMENT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CLOSE_PREPARED_STATEMENT.getType(), FlightConstants.CANCEL_FLIGHT_INFO.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CANCEL_QUERY.getType(), FlightSqlUtils.FLIGHT_SQL_BEGIN_TRANSACTION.getType(),
-            FlightSqlUtils.FLIGHT_SQL_END_TRANSACTION.getType(), FlightSqlUtils.FLIGHT_SQL_BEGIN_SAVEPOINT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_END_SAVEPOINT.getType(),
-            FlightSqlUtils.FLIGHT_SQL_CREATE_PREPARED_SUBSTRAIT_PLAN.getType());
 
     private final BufferAllocator allocator;
-    private final CatalogResults catalog;
-    private final SqlInfoBuilder sqlInfo;
     private final OpenStatements statements;
 
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed) {
@@ -86,60 +61,10 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
     /** @param timeLimit how long one execution may run before it is interrupted */
     public WorkerFlightSqlProducer(String workerId, TableStore store, BufferAllocator allocator, boolean writesAllowed,
             Duration timeLimit) {
+        super(store.catalog(allocator), DuckDbSqlInfo.of("Skein worker " + workerId + " (DuckDB)", writesAllowed,
+                OpenStatements.MAX_STATEMENTS, store.catalog(allocator).keywords()), allocator);
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.statements = new OpenStatements(workerId, store, allocator, writesAllowed, timeLimit);
-        this.catalog = new CatalogResults(store.catalog(), allocator);
-        this.sqlInfo = new SqlInfoBuilder()
-                .withFlightSqlServerName("Skein worker " + workerId + " (DuckDB)")
-                .withFlightSqlServerVersion(String.valueOf(WorkerFlightSqlProducer.class.getPackage().getImplementationVersion()))
-                .withFlightSqlServerArrowVersion("18.3.0")
-                .withFlightSqlServerReadOnly(!writesAllowed)
-                .withFlightSqlServerSql(true)
-                .withFlightSqlServerSubstrait(false)
-                .withFlightSqlServerTransaction(SqlSupportedTransaction.SQL_SUPPORTED_TRANSACTION_NONE)
-                .withFlightSqlServerCancel(true)
-                .withFlightSqlServerBulkIngestion(false)
-                .withSqlTransactionsSupported(false)
-                .withSqlIdentifierQuoteChar("\"")
-                .withSqlIdentifierCase(SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
-                .withSqlQuotedIdentifierCase(SqlSupportedCaseSensitivity.SQL_CASE_SENSITIVITY_CASE_INSENSITIVE)
-                .withSqlSearchStringEscape("\\")
-                .withSqlSchemaTerm("schema")
-                .withSqlCatalogTerm("database")
-                .withSqlCatalogAtStart(true)
-                .withSqlDdlCatalog(false)
-                .withSqlDdlSchema(writesAllowed)
-                .withSqlDdlTable(writesAllowed)
-                .withSqlAllTablesAreSelectable(true)
-                .withSqlSupportsColumnAliasing(true)
-                .withSqlNullPlusNullIsNull(true)
-                .withSqlSupportsExpressionsInOrderBy(true)
-                .withSqlSupportsLikeEscapeClause(true)
-                .withSqlSupportsNonNullableColumns(true)
-                .withSqlCorrelatedSubqueriesSupported(true)
-                .withSqlBatchUpdatesSupported(false)
-                .withSqlSavepointsSupported(false)
-                .withSqlNamedParametersSupported(false)
-                .withSqlStoredProceduresSupported(false)
-                .withSqlMaxConnections(OpenStatements.MAX_STATEMENTS)
-                .withSqlKeywords(store.catalog().keywords().toArray(String[]::new));
-    }
-
-    /** Whether a descriptor command or ticket is a Flight SQL message (a packed {@code Any}). */
-    public static boolean isFlightSql(byte[] bytes) {
-        if (bytes == null || bytes.length == 0) {
-            return false;
-        }
-        try {
-            return Any.parseFrom(bytes).getTypeUrl().startsWith(TYPE_PREFIX);
-        } catch (InvalidProtocolBufferException e) {
-            return false;
-        }
-    }
-
-    /** Whether an action is Flight SQL's. */
-    public static boolean isFlightSqlAction(String type) {
-        return ACTIONS.contains(type);
     }
 
     // Statements.
@@ -150,12 +75,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         try {
             ByteString handle = statements.open(request.getQuery(), false);
             PreparedSql sql = statements.get(handle).sql();
-            ActionCreatePreparedStatementResult result = ActionCreatePreparedStatementResult.newBuilder()
-                    .setPreparedStatementHandle(handle)
-                    .setDatasetSchema(CatalogResults.serialize(sql.resultSchema()))
-                    .setParameterSchema(CatalogResults.serialize(sql.parameterSchema()))
-                    .build();
-            listener.onNext(new Result(Any.pack(result).toByteArray()));
+            listener.onNext(FlightSqlMessages.preparedStatement(handle, sql.resultSchema(), sql.parameterSchema()));
             listener.onCompleted();
         } catch (RuntimeException e) {
             listener.onError(CallStatuses.toFlight(e));
@@ -174,7 +94,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
             FlightDescriptor descriptor) {
         try {
             PreparedSql sql = statements.get(command.getPreparedStatementHandle()).sql();
-            return info(sql.resultSchema(), descriptor, Any.pack(command));
+            return FlightSqlMessages.info(sql.resultSchema(), descriptor, Any.pack(command));
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
@@ -208,7 +128,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
                         + " execute it as an update");
             }
             TicketStatementQuery ticket = TicketStatementQuery.newBuilder().setStatementHandle(handle).build();
-            return info(sql.resultSchema(), descriptor, Any.pack(ticket));
+            return FlightSqlMessages.info(sql.resultSchema(), descriptor, Any.pack(ticket));
         } catch (RuntimeException e) {
             throw CallStatuses.toFlight(e);
         }
@@ -315,122 +235,9 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         listener.onCompleted();
     }
 
-    // Catalog.
-
-    @Override
-    public FlightInfo getFlightInfoSqlInfo(CommandGetSqlInfo request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_SQL_INFO_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSqlInfo(CommandGetSqlInfo command, CallContext context, ServerStreamListener listener) {
-        sqlInfo.send(command.getInfoList(), listener);
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCatalogs(CommandGetCatalogs request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_CATALOGS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCatalogs(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.catalogs(listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoSchemas(CommandGetDbSchemas request, CallContext context, FlightDescriptor descriptor) {
-        return info(Schemas.GET_SCHEMAS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamSchemas(CommandGetDbSchemas command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.schemas(command, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTables(CommandGetTables request, CallContext context, FlightDescriptor descriptor) {
-        return info(request.getIncludeSchema() ? Schemas.GET_TABLES_SCHEMA : Schemas.GET_TABLES_SCHEMA_NO_SCHEMA,
-                descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTables(CommandGetTables command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.tables(command, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoTableTypes(CommandGetTableTypes request, CallContext context,
-            FlightDescriptor descriptor) {
-        return info(Schemas.GET_TABLE_TYPES_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamTableTypes(CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.tableTypes(listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoPrimaryKeys(CommandGetPrimaryKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return info(Schemas.GET_PRIMARY_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamPrimaryKeys(CommandGetPrimaryKeys command, CallContext context, ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_PRIMARY_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoExportedKeys(CommandGetExportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return info(Schemas.GET_EXPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamExportedKeys(CommandGetExportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_EXPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoImportedKeys(CommandGetImportedKeys request, CallContext context,
-            FlightDescriptor descriptor) {
-        return info(Schemas.GET_IMPORTED_KEYS_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamImportedKeys(CommandGetImportedKeys command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_IMPORTED_KEYS_SCHEMA, listener));
-    }
-
-    @Override
-    public FlightInfo getFlightInfoCrossReference(CommandGetCrossReference request, CallContext context,
-            FlightDescriptor descriptor) {
-        return info(Schemas.GET_CROSS_REFERENCE_SCHEMA, descriptor, Any.pack(request));
-    }
-
-    @Override
-    public void getStreamCrossReference(CommandGetCrossReference command, CallContext context,
-            ServerStreamListener listener) {
-        answer(listener, () -> catalog.empty(Schemas.GET_CROSS_REFERENCE_SCHEMA, listener));
-    }
-
     // Helpers.
 
-    private static FlightInfo info(Schema schema, FlightDescriptor descriptor, Message ticket) {
-        return new FlightInfo(schema, descriptor, List.of(new FlightEndpoint(new Ticket(ticket.toByteArray()))), -1, -1);
-    }
-
-    private static void answer(ServerStreamListener listener, Runnable answer) {
-        try {
-            answer.run();
-        } catch (RuntimeException e) {
-            listener.error(CallStatuses.toFlight(e));
-        }
-    }
-
-    /** Streams an open statement's result under the time limit (see {@link QueryResults}). */
+    /** Streams an open statement's result under the time limit (see {@link ResultStreaming}). */
     private void stream(ByteString handle, ServerStreamListener listener) {
         OpenStatements.Statement statement;
         try {
@@ -441,7 +248,7 @@ public final class WorkerFlightSqlProducer extends NoOpFlightSqlProducer {
         }
         OpenStatements.TimeLimit limit = statements.startTimeLimit(statement.sql());
         try {
-            QueryResults.send(statement.sql(), allocator, listener);
+            ResultStreaming.send(statement.sql(), allocator, listener);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             listener.error(CallStatuses.toFlight(new SkeinException(ErrorCode.CANCELLED, "worker shutting down", e)));

@@ -1,34 +1,54 @@
-package dev.skein.worker.flight.sql;
+package dev.skein.cluster.flight.sql;
 
-import dev.skein.worker.duckdb.PreparedSql;
 import org.apache.arrow.flight.FlightProducer.ServerStreamListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorLoader;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
+import org.apache.arrow.vector.types.pojo.Schema;
 
 /**
  * Sends a query's result to a Flight client, each batch once gRPC says the client is ready (a slow
- * reader slows DuckDB and never fills this JVM); a client that cancels stops the query.
+ * reader slows the query and never fills this JVM); a client that cancels stops the query.
  */
-final class QueryResults {
+public final class ResultStreaming {
     private static final int BATCH_ROWS = 65_536;
 
-    private QueryResults() {}
+    /** A query that runs once per call of {@link #query}, streaming its batches. */
+    public interface BatchQuery {
+        /** The schema of its result, also when it has no rows. */
+        Schema resultSchema();
 
-    /** Runs {@code sql} with its bound parameters and streams its batches; the caller completes or fails the call. */
-    static void send(PreparedSql sql, BufferAllocator allocator, ServerStreamListener listener) throws Exception {
+        /** Runs it, handing over batches of at most {@code batchRows} rows until {@code consumer} says stop. */
+        void query(int batchRows, BufferAllocator allocator, BatchConsumer consumer) throws Exception;
+
+        /** Stops a running execution, if any; any thread. */
+        boolean interrupt();
+    }
+
+    /** Receives a query's batches; the batch is valid only during the call. */
+    @FunctionalInterface
+    public interface BatchConsumer {
+        /** @return false to stop reading (the client went away) */
+        boolean accept(VectorSchemaRoot batch) throws Exception;
+    }
+
+    private ResultStreaming() {}
+
+    /** Runs {@code query} and streams its batches; completes the call, or throws for the caller to fail it. */
+    public static void send(BatchQuery query, BufferAllocator allocator, ServerStreamListener listener)
+            throws Exception {
         Object ready = new Object();
         listener.setOnReadyHandler(() -> {
             synchronized (ready) {
                 ready.notifyAll();
             }
         });
-        listener.setOnCancelHandler(sql::interrupt);
+        listener.setOnCancelHandler(query::interrupt);
         VectorSchemaRoot[] out = new VectorSchemaRoot[1];
         try {
-            sql.query(BATCH_ROWS, allocator, batch -> {
+            query.query(BATCH_ROWS, allocator, batch -> {
                 if (out[0] == null) {
                     out[0] = VectorSchemaRoot.create(batch.getSchema(), allocator);
                     listener.start(out[0]);
@@ -49,7 +69,7 @@ final class QueryResults {
                 return true;
             });
             if (out[0] == null) {
-                out[0] = VectorSchemaRoot.create(sql.resultSchema(), allocator);
+                out[0] = VectorSchemaRoot.create(query.resultSchema(), allocator);
                 listener.start(out[0]);
             }
             listener.completed();
