@@ -110,6 +110,48 @@ final class TestingFaultCluster implements AutoCloseable {
                 .collect(java.util.stream.Collectors.toSet());
     }
 
+    /** SIGSTOP: the worker stands still, its ZooKeeper session runs out. */
+    static void pause(WorkerProcess worker) throws Exception {
+        signal(worker, "STOP");
+    }
+
+    /** SIGCONT. */
+    static void resume(WorkerProcess worker) throws Exception {
+        signal(worker, "CONT");
+    }
+
+    private static void signal(WorkerProcess worker, String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(worker.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + worker.pid() + " failed");
+        }
+    }
+
+    /** Waits until the worker's log holds {@code text}; fails with the log's end otherwise. */
+    static void awaitLog(WorkerProcess worker, String text, Duration atMost) throws Exception {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readString(worker.log()).contains(text));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String log = Files.readString(worker.log());
+            throw new AssertionError("worker '" + worker.id() + "' did not log '" + text + "' within " + atMost
+                    + "; its log ends with:\n" + log.substring(Math.max(0, log.length() - 12_000))
+                    + "\nits threads:\n" + threads(worker), e);
+        }
+    }
+
+    /** A thread dump of a live worker ({@code jstack}), for a failure message. */
+    private static String threads(WorkerProcess worker) throws Exception {
+        if (!worker.isAlive()) {
+            return "(the process has ended)";
+        }
+        Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                Long.toString(worker.pid())).redirectErrorStream(true).start();
+        String dump = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jstack.waitFor(30, TimeUnit.SECONDS);
+        return dump;
+    }
+
     /** The worker processes started so far, the dead ones too. */
     List<WorkerProcess> workers() {
         return List.copyOf(workers);
