@@ -36,7 +36,9 @@ class TestWorkerFaults {
 
     @BeforeAll
     static void startCluster() throws Exception {
+        long began = System.nanoTime();
         cluster = TestingFaultCluster.start(dir, SESSION, 4);
+        System.out.printf("worker faults: cluster started in %d ms%n", (System.nanoTime() - began) / 1_000_000);
     }
 
     @AfterAll
@@ -50,7 +52,7 @@ class TestWorkerFaults {
     @Order(1)
     void aPausedWorkerResumesAsAZombieWhoseStaleCallsAreRefused() throws Exception {
         cluster.ensureWorkers(4);
-        long rows = 8_000_000;
+        long rows = 4_000_000;
         JsonNode submitted = cluster.submit("zombie", """
                 name: zombie
                 restart: {attempts: 3, backoff: 250ms}
@@ -112,7 +114,7 @@ class TestWorkerFaults {
     @Order(2)
     void severalKillsInOneRunCostOneAttemptEachAndTheOutputIsExact() throws Exception {
         cluster.ensureWorkers(6);
-        long rows = 4_000_000;
+        long rows = 3_000_000;
         JsonNode submitted = cluster.submit("gauntlet", """
                 name: gauntlet
                 restart: {attempts: 4, backoff: 250ms}

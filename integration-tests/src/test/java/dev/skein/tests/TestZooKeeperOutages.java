@@ -43,8 +43,10 @@ class TestZooKeeperOutages {
 
     @Test
     void aShortOutageKeepsThePipelineRunningAndALongOneHealsMembership() throws Exception {
+        long began = System.nanoTime();
         try (TestingFaultCluster cluster = TestingFaultCluster.start(dir, SESSION, 3);
                 BufferAllocator allocator = new RootAllocator()) {
+            long started = System.nanoTime();
             // Short: 5 s without ZooKeeper in the middle of an ingest pipeline.
             cluster.submit("inflow", ingestPipeline("inflow"));
             FlightEndpoint inflow = ingestEndpoint(cluster, allocator, "inflow");
@@ -89,6 +91,7 @@ class TestZooKeeperOutages {
             assertThat(inflowEnd.path("attempts").size()).isEqualTo(1);
             TestingPipelines.assertParquetEquals(dir.resolve("out/inflow"), tripled(3 * PUT_ROWS));
 
+            long shortDone = System.nanoTime();
             // Long: ZooKeeper stays away until every session has run out.
             cluster.submit("through", ingestPipeline("through"));
             FlightEndpoint through = ingestEndpoint(cluster, allocator, "through");
@@ -128,6 +131,7 @@ class TestZooKeeperOutages {
                 TestingPipelines.assertParquetEquals(dir.resolve("out/through"), tripled(PUT_ROWS));
             }
 
+            long longDone = System.nanoTime();
             cluster.submit("after", """
                     name: after
                     source:
@@ -150,6 +154,9 @@ class TestZooKeeperOutages {
                             + " and the coordinator leads %d ms after ZooKeeper is back; the running pipeline %s: %s%n",
                     SHORT_OUTAGE.toMillis(), leadsAgain, outage, registeredAgain, leadsAfterLong,
                     throughEnd.path("state").asText(), throughEnd.path("failure").asText());
+            System.out.printf("zookeeper outages, phases: cluster start %d ms, short outage %d ms, long outage %d ms,"
+                            + " next pipeline %d ms%n", (started - began) / 1_000_000, (shortDone - started) / 1_000_000,
+                    (longDone - shortDone) / 1_000_000, (System.nanoTime() - longDone) / 1_000_000);
         }
     }
 
