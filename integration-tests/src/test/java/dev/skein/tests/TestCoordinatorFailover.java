@@ -89,6 +89,26 @@ class TestCoordinatorFailover {
             assertThat(inboxEnd.path("state").asText()).as("view %s", inboxEnd).isEqualTo("SUCCEEDED");
             assertThat(inboxEnd.path("epoch").asLong()).isEqualTo(inboxEpoch);
             assertThat(inboxEnd.path("attempts").size()).isEqualTo(1);
+            // A new pipeline sent to the deposed leader is forwarded and accepted once, by the leader.
+            String secondYaml = INBOX.replace("name: inbox", "name: inbox-two");
+            Path secondFile = TestingPipelines.write(dir, "inbox-two.yaml", secondYaml);
+            CoordinatorClient.ApiResponse viaOld = a.client().submit(secondFile, "inbox-two", secondYaml);
+            assertThat(viaOld.status()).as("answer %s", viaOld.body()).isEqualTo(201);
+            assertThat(a.client().submit(secondFile, "inbox-two", secondYaml).status()).isEqualTo(409);
+            assertThat(b.client().submit(secondFile, "inbox-two", secondYaml).status()).isEqualTo(409);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    b.client().get("inbox-two").body().path("state").asText().equals("RUNNING"));
+            assertThat(a.client().finishIngest("inbox-two").status()).isEqualTo(200);
+            JsonNode secondEnd = awaitEnd(b.client(), "inbox-two");
+            assertThat(secondEnd.path("state").asText()).as("view %s", secondEnd).isEqualTo("SUCCEEDED");
+            assertThat(secondEnd.path("epoch").asLong()).isEqualTo(viaOld.body().path("epoch").asLong());
+            assertThat(secondEnd.path("attempts").size()).isEqualTo(1);
+            // Only the leader supervised them: the deposed one finished nothing.
+            assertThat(java.nio.file.Files.readString(b.log()))
+                    .contains("pipeline 'inbox' SUCCEEDED", "pipeline 'inbox-two' SUCCEEDED");
+            assertThat(java.nio.file.Files.readString(a.log()))
+                    .doesNotContain("pipeline 'inbox' SUCCEEDED")
+                    .doesNotContain("pipeline 'inbox-two' SUCCEEDED");
 
             // Kill the leader (now b) mid-pipeline: a takes over and commits it, never restarting it.
             Path file = TestingPipelines.write(dir, "steady.yaml", """
