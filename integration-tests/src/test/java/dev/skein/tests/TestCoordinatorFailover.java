@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.WorkerProcess;
 import dev.skein.testing.TestingPipelines;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -104,9 +105,9 @@ class TestCoordinatorFailover {
             assertThat(secondEnd.path("epoch").asLong()).isEqualTo(viaOld.body().path("epoch").asLong());
             assertThat(secondEnd.path("attempts").size()).isEqualTo(1);
             // Only the leader supervised them: the deposed one finished nothing.
-            assertThat(java.nio.file.Files.readString(b.log()))
+            assertThat(Files.readString(b.log()))
                     .contains("pipeline 'inbox' SUCCEEDED", "pipeline 'inbox-two' SUCCEEDED");
-            assertThat(java.nio.file.Files.readString(a.log()))
+            assertThat(Files.readString(a.log()))
                     .doesNotContain("pipeline 'inbox' SUCCEEDED")
                     .doesNotContain("pipeline 'inbox-two' SUCCEEDED");
 
@@ -126,7 +127,7 @@ class TestCoordinatorFailover {
                         path: out/steady
                     """.formatted(ROWS));
             CoordinatorClient.ApiResponse steady = a.client().submit(file, "steady",
-                    java.nio.file.Files.readString(file));
+                    Files.readString(file));
             assertThat(steady.status()).as("submit answered %s", steady.body()).isEqualTo(201);
             long epoch = steady.body().path("epoch").asLong();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->

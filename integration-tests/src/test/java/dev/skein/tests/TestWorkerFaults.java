@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.local.WorkerProcess;
 import dev.skein.testing.TestingPipelines;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -85,7 +84,6 @@ class TestWorkerFaults {
         } finally {
             TestingFaultCluster.resume(victim);
         }
-        long resumedAt = System.currentTimeMillis();
 
         // Resumed, its tasks of the old epoch try to report and are refused; they stop by themselves.
         String refused = "its status write was refused: refused the status of task 1-0 of 'zombie': epoch " + firstEpoch
@@ -107,7 +105,6 @@ class TestWorkerFaults {
                         + " recovery (failure seen -> running) %d ms%n",
                 restarted.path("epoch").asLong(), attempts.get(1).path("runningAtMillis").asLong() - pausedAt,
                 attempts.get(1).path("recoveryMillis").asLong());
-        assertThat(resumedAt).isGreaterThan(pausedAt);
     }
 
     @Test

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.testing.TestingPipelines;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.apache.arrow.flight.FlightClient;
@@ -39,7 +41,7 @@ class TestZooKeeperOutages {
     private static final long PUT_ROWS = 1_000_000;
 
     @TempDir
-    java.nio.file.Path dir;
+    Path dir;
 
     @Test
     void aShortOutageKeepsThePipelineRunningAndALongOneHealsMembership() throws Exception {
@@ -194,7 +196,7 @@ class TestZooKeeperOutages {
     }
 
     private static Set<String> stageStates(JsonNode stage) {
-        Set<String> states = new java.util.HashSet<>();
+        Set<String> states = new HashSet<>();
         stage.path("states").forEach(state -> states.add(state.asText()));
         return states;
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.WorkerProcess;
 import dev.skein.cluster.ZkClusterConfig;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -26,6 +28,7 @@ import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.data.Stat;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A cluster of real processes whose faults a test controls: ZooKeeper in this JVM (a Curator
@@ -107,7 +110,7 @@ final class TestingFaultCluster implements AutoCloseable {
 
     private Set<String> aliveIds() {
         return workers.stream().filter(WorkerProcess::isAlive).map(WorkerProcess::id)
-                .collect(java.util.stream.Collectors.toSet());
+                .collect(Collectors.toSet());
     }
 
     /** SIGSTOP: the worker stands still, its ZooKeeper session runs out. */
@@ -132,7 +135,7 @@ final class TestingFaultCluster implements AutoCloseable {
         try {
             await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.readString(worker.log()).contains(text));
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
+        } catch (ConditionTimeoutException e) {
             String log = Files.readString(worker.log());
             throw new AssertionError("worker '" + worker.id() + "' did not log '" + text + "' within " + atMost
                     + "; its log ends with:\n" + log.substring(Math.max(0, log.length() - 12_000))
@@ -147,7 +150,7 @@ final class TestingFaultCluster implements AutoCloseable {
         }
         Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
                 Long.toString(worker.pid())).redirectErrorStream(true).start();
-        String dump = new String(jstack.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String dump = new String(jstack.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jstack.waitFor(30, TimeUnit.SECONDS);
         return dump;
     }
