@@ -38,7 +38,7 @@ class TestZooKeeperOutages {
     private static final Duration SESSION = Duration.ofSeconds(8);
     private static final Duration SHORT_OUTAGE = Duration.ofSeconds(5);
     private static final int BATCH_ROWS = 50_000;
-    private static final long PUT_ROWS = 1_000_000;
+    private static final long PUT_ROWS = 400_000;
 
     @TempDir
     Path dir;
