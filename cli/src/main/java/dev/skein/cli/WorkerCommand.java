@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,10 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Mixin
     AuthOptions auth;
+
+    @Option(names = "--session-timeout", defaultValue = "PT6S", description = "ZooKeeper session timeout, ISO-8601:"
+            + " how long a silent worker stays a member before its pipelines restart elsewhere (default ${DEFAULT-VALUE})")
+    Duration sessionTimeout;
 
     @Option(names = "--port", defaultValue = "8815", description = "Flight port, 0 for any free one (default ${DEFAULT-VALUE})")
     int port;
@@ -79,7 +84,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         String workerId = id != null ? id : host + "-" + flightPort;
         WorkerNode node = WorkerNode.start(new WorkerConfig(
-                workerId, bind, flightPort, host, ZkClusterConfig.of(zookeeper), duckdbThreads, duckdbMemory,
+                workerId, bind, flightPort, host, ZkClusterConfig.of(zookeeper).withSessionTimeout(sessionTimeout), duckdbThreads, duckdbMemory,
                 Optional.ofNullable(database), allowSql, Optional.ofNullable(plugins), DataRoots.of(dataDirectories),
                 allowSqlWrites, metricsPort),
                 authConfig);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.cli.local.WorkerProcess;
 import dev.skein.testing.TestingPipelines;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -89,6 +90,26 @@ class TestCoordinatorFailover {
             assertThat(inboxEnd.path("state").asText()).as("view %s", inboxEnd).isEqualTo("SUCCEEDED");
             assertThat(inboxEnd.path("epoch").asLong()).isEqualTo(inboxEpoch);
             assertThat(inboxEnd.path("attempts").size()).isEqualTo(1);
+            // A new pipeline sent to the deposed leader is forwarded and accepted once, by the leader.
+            String secondYaml = INBOX.replace("name: inbox", "name: inbox-two");
+            Path secondFile = TestingPipelines.write(dir, "inbox-two.yaml", secondYaml);
+            CoordinatorClient.ApiResponse viaOld = a.client().submit(secondFile, "inbox-two", secondYaml);
+            assertThat(viaOld.status()).as("answer %s", viaOld.body()).isEqualTo(201);
+            assertThat(a.client().submit(secondFile, "inbox-two", secondYaml).status()).isEqualTo(409);
+            assertThat(b.client().submit(secondFile, "inbox-two", secondYaml).status()).isEqualTo(409);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    b.client().get("inbox-two").body().path("state").asText().equals("RUNNING"));
+            assertThat(a.client().finishIngest("inbox-two").status()).isEqualTo(200);
+            JsonNode secondEnd = awaitEnd(b.client(), "inbox-two");
+            assertThat(secondEnd.path("state").asText()).as("view %s", secondEnd).isEqualTo("SUCCEEDED");
+            assertThat(secondEnd.path("epoch").asLong()).isEqualTo(viaOld.body().path("epoch").asLong());
+            assertThat(secondEnd.path("attempts").size()).isEqualTo(1);
+            // Only the leader supervised them: the deposed one finished nothing.
+            assertThat(Files.readString(b.log()))
+                    .contains("pipeline 'inbox' SUCCEEDED", "pipeline 'inbox-two' SUCCEEDED");
+            assertThat(Files.readString(a.log()))
+                    .doesNotContain("pipeline 'inbox' SUCCEEDED")
+                    .doesNotContain("pipeline 'inbox-two' SUCCEEDED");
 
             // Kill the leader (now b) mid-pipeline: a takes over and commits it, never restarting it.
             Path file = TestingPipelines.write(dir, "steady.yaml", """
@@ -106,7 +127,7 @@ class TestCoordinatorFailover {
                         path: out/steady
                     """.formatted(ROWS));
             CoordinatorClient.ApiResponse steady = a.client().submit(file, "steady",
-                    java.nio.file.Files.readString(file));
+                    Files.readString(file));
             assertThat(steady.status()).as("submit answered %s", steady.body()).isEqualTo(201);
             long epoch = steady.body().path("epoch").asLong();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() ->

@@ -25,6 +25,7 @@ final class TestingCoordinatorProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private volatile String restUrl;
+    private volatile String flightAddress;
 
     private TestingCoordinatorProcess(String id, Process process, Path log) {
         this.id = id;
@@ -48,11 +49,12 @@ final class TestingCoordinatorProcess implements AutoCloseable {
 
     /** Waits until the coordinator serves (its ports are in its log). */
     TestingCoordinatorProcess awaitServing() throws IOException {
-        String[] url = new String[1];
+        String[] url = new String[2];
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50)).until(() -> {
             Matcher serving = SERVING.matcher(Files.readString(log));
             if (serving.find()) {
                 url[0] = "http://127.0.0.1:" + serving.group(1);
+                url[1] = "127.0.0.1:" + serving.group(2);
             }
             return url[0] != null || !process.isAlive();
         });
@@ -60,6 +62,7 @@ final class TestingCoordinatorProcess implements AutoCloseable {
             throw new IllegalStateException("coordinator '" + id + "' exited: " + Files.readString(log));
         }
         restUrl = url[0];
+        flightAddress = url[1];
         return this;
     }
 
@@ -69,6 +72,11 @@ final class TestingCoordinatorProcess implements AutoCloseable {
 
     String restUrl() {
         return restUrl;
+    }
+
+    /** {@code host:port} of its Flight service (taps, ingest endpoints). */
+    String flightAddress() {
+        return flightAddress;
     }
 
     Path log() {

@@ -4,13 +4,18 @@ import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +25,13 @@ import org.slf4j.LoggerFactory;
  * a {@link CuratorCache}. A worker whose session expires drops out by itself, and comes back by
  * itself: the node is a Curator {@link PersistentNode}, which creates it again on every new
  * session (a paused worker, a ZooKeeper restart longer than the session timeout). Thread-safe.
+ *
+ * <p>After a ZooKeeper restart the node of the worker's expired session is still there: the
+ * server reloads every session it had and expires the dead ones only one session timeout after it
+ * is back. Until then {@code PersistentNode} finds the path taken and waits. So on every new
+ * connection the worker removes a node that holds its own registration (the same {@link
+ * WorkerInfo}, start time and port included) under another session, and registers again within a
+ * round trip instead of a session timeout.
  */
 public final class ZkWorkerRegistry implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ZkWorkerRegistry.class);
@@ -28,6 +40,13 @@ public final class ZkWorkerRegistry implements AutoCloseable {
     private final CuratorFramework curator;
     private final CuratorCache cache;
     private final AtomicReference<PersistentNode> registration = new AtomicReference<>();
+    /** Removes the node of an expired session of this worker; off Curator's event thread. */
+    private final ExecutorService stale = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "worker-registration");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicReference<ConnectionStateListener> reconnects = new AtomicReference<>();
     private volatile boolean closed;
 
     ZkWorkerRegistry(CuratorFramework curator) {
@@ -78,6 +97,44 @@ public final class ZkWorkerRegistry implements AutoCloseable {
             throw new SkeinException(ErrorCode.EXTERNAL, "interrupted while registering worker '" + worker.id() + "'", e);
         }
         node.getListenable().addListener(created -> log.info("worker '{}' registered at {}", worker.id(), created));
+        ConnectionStateListener listener = (client, state) -> {
+            if (state == ConnectionState.RECONNECTED && !closed) {
+                stale.execute(() -> removeStaleRegistration(path, worker));
+            }
+        };
+        reconnects.set(listener);
+        curator.getConnectionStateListenable().addListener(listener);
+    }
+
+    /** Deletes the node at {@code path} if it is this worker's registration held by another (dead) session. */
+    private void removeStaleRegistration(String path, WorkerInfo worker) {
+        try {
+            for (int attempt = 0; attempt < 5 && !closed; attempt++) {
+                Stat stat = new Stat();
+                byte[] data;
+                try {
+                    data = curator.getData().storingStatIn(stat).forPath(path);
+                } catch (KeeperException.NoNodeException gone) {
+                    return;
+                }
+                long session = curator.getZookeeperClient().getZooKeeper().getSessionId();
+                if (stat.getEphemeralOwner() == session || !worker.equals(RecordCodec.decode(data, WorkerInfo.class))) {
+                    // Ours already, or another process's: a live duplicate is refused at its start.
+                    return;
+                }
+                try {
+                    curator.delete().withVersion(stat.getVersion()).forPath(path);
+                    log.info("worker '{}' removed its registration of an expired session (0x{}); registering again",
+                            worker.id(), Long.toHexString(stat.getEphemeralOwner()));
+                    return;
+                } catch (KeeperException.BadVersionException | KeeperException.NoNodeException moved) {
+                    // PersistentNode wrote to it meanwhile, or it expired: look again.
+                }
+            }
+        } catch (Exception e) {
+            // The node of the expired session goes by itself one session timeout later.
+            log.warn("worker '{}' cannot remove its registration of an expired session", worker.id(), e);
+        }
     }
 
     /** The live workers, ordered by id. */
@@ -102,6 +159,11 @@ public final class ZkWorkerRegistry implements AutoCloseable {
             return;
         }
         closed = true;
+        ConnectionStateListener listener = reconnects.getAndSet(null);
+        if (listener != null) {
+            curator.getConnectionStateListenable().removeListener(listener);
+        }
+        stale.shutdownNow();
         PersistentNode node = registration.getAndSet(null);
         if (node != null) {
             try {

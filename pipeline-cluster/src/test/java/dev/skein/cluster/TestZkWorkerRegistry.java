@@ -41,8 +41,11 @@ class TestZkWorkerRegistry {
 
     @Test
     void everyWorkerIsRegisteredAgainAfterZooKeeperWasGoneLongerThanTheSessionTimeout() throws Exception {
+        // Long enough that the registration of the old session, which the restarted server keeps
+        // for one session timeout, would visibly delay the new one if it were left to expire.
+        Duration session = Duration.ofSeconds(6);
         try (TestingServer zookeeper = new TestingServer();
-                ZkCluster worker = connect(zookeeper);
+                ZkCluster worker = connect(zookeeper, session);
                 ZkWorkerRegistry registration = worker.workerRegistry()) {
             registration.register(WORKER);
             long firstSession = sessionOf(worker);
@@ -56,11 +59,15 @@ class TestZkWorkerRegistry {
             zookeeper.stop();
             assertThat(lost.await(30, TimeUnit.SECONDS)).as("the worker's session is lost").isTrue();
             zookeeper.restart();
+            long restartedAt = System.nanoTime();
 
             try (ZkCluster watcher = connect(zookeeper);
                     ZkWorkerRegistry members = watcher.workerRegistry().start()) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> sessionOf(worker) != firstSession
-                        && registeredBy(watcher) == sessionOf(worker));
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> sessionOf(worker) != firstSession && registeredBy(watcher) == sessionOf(worker));
+                assertThat(Duration.ofNanos(System.nanoTime() - restartedAt))
+                        .as("the stale registration was removed, not left to expire")
+                        .isLessThan(session.minusSeconds(1));
                 await().atMost(Duration.ofSeconds(10)).until(() -> members.liveWorkers().equals(List.of(WORKER)));
             }
         }
@@ -81,7 +88,11 @@ class TestZkWorkerRegistry {
     }
 
     private static ZkCluster connect(TestingServer zookeeper) {
-        return ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(SESSION_TIMEOUT));
+        return connect(zookeeper, SESSION_TIMEOUT);
+    }
+
+    private static ZkCluster connect(TestingServer zookeeper, Duration session) {
+        return ZkCluster.connect(ZkClusterConfig.of(zookeeper.getConnectString()).withSessionTimeout(session));
     }
 
     private static long sessionOf(ZkCluster cluster) throws Exception {
