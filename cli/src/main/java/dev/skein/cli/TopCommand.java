@@ -19,8 +19,8 @@ import picocli.CommandLine.TypeConversionException;
         description = "Live view of pipelines (rows/s in and out, backpressure per stage) and workers (memory):"
                 + " redrawn in place on a terminal, one line per interval otherwise.")
 final class TopCommand implements Callable<Integer> {
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Option(names = "--interval", defaultValue = "1s", converter = DurationConverter.class,
             description = "time between refreshes, e.g. 500ms, 2s (default ${DEFAULT-VALUE})")
@@ -37,9 +37,9 @@ final class TopCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        CoordinatorClient client = new CoordinatorClient(coordinator, login.credentials());
+        CoordinatorClient client = coordinator.client(login.credentials());
         LiveOutput output = new LiveOutput(spec.commandLine().getOut(), LiveOutput.onTerminal(), 0);
-        TopView view = new TopView(coordinator);
+        TopView view = new TopView(coordinator.coordinator);
         for (int shown = 0; iterations == 0 || shown < iterations; shown++) {
             if (shown > 0) {
                 TimeUnit.MILLISECONDS.sleep(interval.toMillis());

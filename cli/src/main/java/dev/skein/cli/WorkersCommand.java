@@ -6,20 +6,19 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 @Command(mixinStandardHelpOptions = true, name = "workers",
         description = "List the live workers: Flight address, tasks, memory, metrics URL.")
 final class WorkersCommand implements Callable<Integer> {
-    @Option(names = "--coordinator", defaultValue = "http://localhost:8080", description = "coordinator URL (default ${DEFAULT-VALUE})")
-    String coordinator;
+    @Mixin
+    CoordinatorOptions coordinator;
 
     @Mixin
     LoginOptions login;
 
     @Override
     public Integer call() {
-        CoordinatorClient.ApiResponse response = new CoordinatorClient(coordinator, login.credentials()).workers();
+        CoordinatorClient.ApiResponse response = coordinator.client(login.credentials()).workers();
         if (!response.ok()) {
             System.err.println("error: " + response.body().path("message").asText());
             return Main.EXIT_FAILED;
