@@ -278,7 +278,8 @@ public final class Task implements Runnable {
      */
     private Optional<PartitionColumn> partitionComputedInQuery(PartialAggregation aggregation) {
         boolean sqlSource = inbox.isEmpty();
-        boolean sqlStage = ingest.isEmpty() && wiring.transform().filter(SqlTransformSpec.class::isInstance).isPresent();
+        boolean sqlStage = ingest.isEmpty()
+                && wiring.transform().filter(SqlTransformSpec.class::isInstance).isPresent();
         if (aggregation != null || !(sqlSource || sqlStage)) {
             return Optional.empty();
         }
