@@ -26,7 +26,10 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * @param partitions how many tasks receive
  */
 public record PartitionColumn(List<String> keys, int partitions) {
-    /** The extra column's name; the binder refuses user columns that start with {@code __skein}. */
+    /**
+     * The extra column's name. A user's column of the same name stays as written: the partition is
+     * always the last column, and only the last is taken and dropped.
+     */
     public static final String NAME = "__skein_partition";
 
     public PartitionColumn {
