@@ -28,6 +28,14 @@ public final class TapSubscription implements AutoCloseable {
      * @return false if it was dropped
      */
     boolean offer(ArrowRecordBatch batch) {
+        // Synchronized with close(): a batch offered while the tap closes would otherwise land in
+        // the queue after close() drained it, and its buffers would stay held by the worker.
+        synchronized (queue) {
+            return offerLocked(batch);
+        }
+    }
+
+    private boolean offerLocked(ArrowRecordBatch batch) {
         if (closed || !queue.offer(batch)) {
             batch.close();
             dropped.incrementAndGet();
@@ -61,9 +69,11 @@ public final class TapSubscription implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
         List<ArrowRecordBatch> left = new ArrayList<>();
-        queue.drainTo(left);
+        synchronized (queue) {
+            closed = true;
+            queue.drainTo(left);
+        }
         left.forEach(ArrowRecordBatch::close);
     }
 }
