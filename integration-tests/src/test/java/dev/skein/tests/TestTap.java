@@ -163,12 +163,16 @@ class TestTap {
                 long before = rest.get("stalled").body().path("stages").get(1).path("rowsOut").asLong();
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         rest.get("stalled").body().path("stages").get(1).path("rowsOut").asLong() > before + 5_000_000);
-                TestingPipelines.assertWorkerArrowMemoryBelow(cluster, 256L << 20);
-                assertThat(rest.get("stalled").body().path("state").asText()).isEqualTo("RUNNING");
-                neverRead.cancel("test done", null);
+                try {
+                    TestingPipelines.assertWorkerArrowMemoryBelow(cluster, 256L << 20);
+                    assertThat(rest.get("stalled").body().path("state").asText()).isEqualTo("RUNNING");
+                } finally {
+                    // A failure here must not leave the endless pipeline running into the next test.
+                    neverRead.cancel("test done", null);
+                    assertThat(rest.cancel("stalled").body().path("state").asText()).isEqualTo("CANCELLED");
+                }
             }
         }
-        assertThat(rest.cancel("stalled").body().path("state").asText()).isEqualTo("CANCELLED");
         TestingPipelines.assertNoArrowMemoryHeld(cluster);
     }
 

@@ -6,6 +6,7 @@ import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
 import org.apache.arrow.vector.VectorLoader;
+import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.VectorUnloader;
 import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
@@ -13,6 +14,15 @@ import org.apache.arrow.vector.ipc.message.ArrowRecordBatch;
 /** Hands batches between owners: sharing buffers where Arrow can, copying them where it cannot. */
 public final class Batches {
     private Batches() {}
+
+    /** The bytes of {@code batch}'s buffers, as Arrow sizes them. */
+    public static long bytes(VectorSchemaRoot batch) {
+        long bytes = 0;
+        for (FieldVector vector : batch.getFieldVectors()) {
+            bytes += vector.getBufferSize();
+        }
+        return bytes;
+    }
 
     /**
      * A new root over the same buffers as {@code batch}, with its own references accounted to

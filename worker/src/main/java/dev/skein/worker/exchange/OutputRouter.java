@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.util.AutoCloseables;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.IntVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
@@ -94,11 +93,7 @@ public final class OutputRouter implements AutoCloseable {
 
     private void send(OutputChannel channel, VectorSchemaRoot batch) {
         channel.send(batch);
-        long bytes = 0;
-        for (FieldVector vector : batch.getFieldVectors()) {
-            bytes += vector.getBufferSize();
-        }
-        counters.sent(channel, bytes);
+        counters.sent(channel, Batches.bytes(batch));
     }
 
     private void sendParts(VectorSchemaRoot[] parts) {

@@ -6,6 +6,7 @@ import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.TableStore;
 import dev.skein.worker.exchange.BatchValidation;
+import dev.skein.worker.exchange.Batches;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -235,7 +236,7 @@ final class TableService {
                     throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "batch " + batches + " of the DoPut into '" + table
                             + "' is malformed (" + batch.getRowCount() + " rows claimed): " + cause.getMessage(), e);
                 }
-                bytes += batch.getFieldVectors().stream().mapToLong(vector -> vector.getBufferSize()).sum();
+                bytes += Batches.bytes(batch);
                 if (bytes > MAX_PUT_BYTES) {
                     throw new SkeinException(ErrorCode.RESOURCES_EXHAUSTED, "the DoPut into '" + table + "' carries more than "
                             + MAX_PUT_BYTES + " bytes (" + bytes + " after " + batches + " batches); split it"

@@ -6,6 +6,7 @@ import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.exchange.Batches;
 import dev.skein.worker.exchange.PartitionColumn;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -39,6 +40,13 @@ public final class SqlStageTransform implements StageTransform {
 
     /** Past ~10 batches per query DuckDB's fixed cost no longer shows (PLATFORM.md). */
     static final int MAX_BATCHES_PER_QUERY = 16;
+
+    /**
+     * A query also stops taking batches at this many bytes (it may pass it by one batch): the
+     * batches it holds come on top of a full inbox, so wide rows must not multiply the task's
+     * memory by 16. W1's 2 MB batches still go 16 to a query.
+     */
+    static final long MAX_BYTES_PER_QUERY = 32L << 20;
 
     private final DuckDbSession session;
     private final BufferAllocator allocator;
@@ -85,9 +93,12 @@ public final class SqlStageTransform implements StageTransform {
                 }
                 batches.add(first.get());
                 if (isRowByRow(first.get())) {
+                    long bytes = Batches.bytes(first.get());
                     Optional<VectorSchemaRoot> more;
-                    while (batches.size() < MAX_BATCHES_PER_QUERY && (more = input.poll()).isPresent()) {
+                    while (batches.size() < MAX_BATCHES_PER_QUERY && bytes < MAX_BYTES_PER_QUERY
+                            && (more = input.poll()).isPresent()) {
                         batches.add(more.get());
+                        bytes += Batches.bytes(more.get());
                     }
                 }
                 queryOver(batches, out);

@@ -1,9 +1,9 @@
 package dev.skein.worker.task;
 
+import dev.skein.worker.exchange.Batches;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 
 /** A task's row and batch counters; written by the task thread, read by the status reporter. */
@@ -50,11 +50,7 @@ public final class TaskCounters {
     void countOut(VectorSchemaRoot batch) {
         rowsOut.addAndGet(batch.getRowCount());
         batchesOut.incrementAndGet();
-        long bytes = 0;
-        for (FieldVector vector : batch.getFieldVectors()) {
-            bytes += vector.getBufferSize();
-        }
-        bytesOut.addAndGet(bytes);
+        bytesOut.addAndGet(Batches.bytes(batch));
     }
 
     public long rowsIn() {

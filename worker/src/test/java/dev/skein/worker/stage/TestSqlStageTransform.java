@@ -58,6 +58,33 @@ class TestSqlStageTransform {
         assertThat(rows).hasSizeGreaterThan(1000);
     }
 
+    /**
+     * Under load a row-by-row query takes every waiting batch up to 16, but stops at 32 MiB, so a
+     * task never holds 16 wide batches on top of a full inbox. Each query is its own transaction.
+     */
+    @Test
+    void wideBatchesGoFewerToAQuery() throws Exception {
+        List<VectorSchemaRoot> wide = new ArrayList<>();
+        try (DuckDbSession session = database.openSession(allocator)) {
+            session.query("SELECT i AS id, repeat('x', 100) AS payload FROM range(10 * 65536) t(i)", 65536,
+                    batch -> wide.add(Batches.copy(batch, allocator)));
+        }
+        try {
+            assertThat(Batches.bytes(wide.get(0))).isBetween(6L << 20, 8L << 20);
+            String sql = "SELECT id, txid_current() AS tx FROM input";
+            Run run = runOver(wide, sql, StageMode.PER_BATCH, Optional.empty(),
+                    "SELECT i AS id, repeat('x', 100) AS payload FROM range(0) t(i)");
+
+            assertThat(run.rows()).hasSize(10 * 65536);
+            assertThat(run.rows().stream().map(row -> row.get(1)).distinct()).as("queries").hasSize(2);
+            generate();
+            assertThat(runOver(input, sql, StageMode.PER_BATCH).rows().stream().map(row -> row.get(1)).distinct())
+                    .as("queries over 11 narrow batches").hasSize(1);
+        } finally {
+            AutoCloseables.close(wide);
+        }
+    }
+
     @Test
     void aStatefulPerBatchQueryStillAnswersPerBatch() throws Exception {
         Run run = run("SELECT count(*) AS n, count(d) AS with_d FROM input", StageMode.PER_BATCH);
@@ -155,7 +182,12 @@ class TestSqlStageTransform {
 
     private Run runOver(List<VectorSchemaRoot> batches, String sql, StageMode mode, Optional<PartitionColumn> partition)
             throws Exception {
-        Schema inputSchema = schemaOfSource();
+        return runOver(batches, sql, mode, partition, SOURCE);
+    }
+
+    private Run runOver(List<VectorSchemaRoot> batches, String sql, StageMode mode, Optional<PartitionColumn> partition,
+            String source) throws Exception {
+        Schema inputSchema = schemaOf(source);
         List<List<Object>> rows = new ArrayList<>();
         Deque<VectorSchemaRoot> waiting = new ArrayDeque<>();
         for (VectorSchemaRoot batch : batches) {
@@ -201,9 +233,9 @@ class TestSqlStageTransform {
         }
     }
 
-    private Schema schemaOfSource() throws Exception {
+    private Schema schemaOf(String source) throws Exception {
         try (DuckDbSession session = database.openSession(allocator)) {
-            return session.query(SOURCE + " LIMIT 0", 1, batch -> {}).schema();
+            return session.query(source + " LIMIT 0", 1, batch -> {}).schema();
         }
     }
 
