@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TestCoordinatorFailover {
     private static final Duration SESSION = Duration.ofSeconds(2);
     private static final long ROWS = 8_000_000;
-    private static final String EXPECTED = "SELECT id, id * 3 AS v FROM range(" + ROWS + ") t(id) WHERE id % 7 = 1";
+    private static final String EXPECTED = TestingPipelines.middleAndKeepExpected(ROWS);
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
     private static final String INBOX = """
             name: inbox
@@ -112,20 +112,7 @@ class TestCoordinatorFailover {
                     .doesNotContain("pipeline 'inbox-two' SUCCEEDED");
 
             // Kill the leader (now b) mid-pipeline: a takes over and commits it, never restarting it.
-            Path file = TestingPipelines.write(dir, "steady.yaml", """
-                    name: steady
-                    source:
-                      type: generate
-                      sql: SELECT i AS id FROM range(%d) t(i)
-                    stages:
-                      - name: middle
-                        sql: SELECT id, id * 3 AS v FROM input
-                      - name: keep
-                        sql: SELECT id, v FROM input WHERE id %% 7 = 1
-                    sinks:
-                      - type: parquet
-                        path: out/steady
-                    """.formatted(ROWS));
+            Path file = TestingPipelines.write(dir, "steady.yaml", TestingPipelines.middleAndKeep("steady", ROWS, ""));
             CoordinatorClient.ApiResponse steady = a.client().submit(file, "steady",
                     Files.readString(file));
             assertThat(steady.status()).as("submit answered %s", steady.body()).isEqualTo(201);

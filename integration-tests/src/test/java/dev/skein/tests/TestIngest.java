@@ -26,7 +26,6 @@ import org.apache.arrow.flight.FlightRuntimeException;
 import org.apache.arrow.flight.FlightStatusCode;
 import org.apache.arrow.flight.FlightStream;
 import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -132,17 +131,7 @@ class TestIngest {
                 root.setRowCount(BATCH_ROWS);
                 stream.putNext();
             }
-            stream.completed();
-            PutResult ack = listener.read();
-            String text;
-            try (var metadata = ack.getApplicationMetadata()) {
-                byte[] bytes = new byte[(int) metadata.readableBytes()];
-                metadata.getBytes(0, bytes);
-                text = new String(bytes, StandardCharsets.UTF_8);
-            }
-            stream.getResult();
-            listener.close();
-            return text;
+            return TestingPipelines.finishPut(stream, listener);
         }
     }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TestRestarts {
     private static final long ROWS = 12_000_000;
     /** What the pipeline computes, written for DuckDB directly. */
-    private static final String EXPECTED = "SELECT id, id * 3 AS v FROM range(" + ROWS + ") t(id) WHERE id % 7 = 1";
+    private static final String EXPECTED = TestingPipelines.middleAndKeepExpected(ROWS);
 
     @TempDir
     Path dir;
@@ -31,21 +31,8 @@ class TestRestarts {
     @Test
     void aKilledMiddleStageWorkerIsReplacedByTheSpareAndTheOutputIsExact() throws Exception {
         try (LocalCluster cluster = LocalCluster.start(4, "384m", 1)) {
-            Path file = TestingPipelines.write(dir, "phoenix.yaml", """
-                    name: phoenix
-                    restart: {attempts: 3, backoff: 1s}
-                    source:
-                      type: generate
-                      sql: SELECT i AS id FROM range(%d) t(i)
-                    stages:
-                      - name: middle
-                        sql: SELECT id, id * 3 AS v FROM input
-                      - name: keep
-                        sql: SELECT id, v FROM input WHERE id %% 7 = 1
-                    sinks:
-                      - type: parquet
-                        path: out/phoenix
-                    """.formatted(ROWS));
+            Path file = TestingPipelines.write(dir, "phoenix.yaml",
+                    TestingPipelines.middleAndKeep("phoenix", ROWS, "{attempts: 3, backoff: 1s}"));
             assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
             CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() ->

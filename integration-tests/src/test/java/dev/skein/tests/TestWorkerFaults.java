@@ -52,21 +52,8 @@ class TestWorkerFaults {
     void aPausedWorkerResumesAsAZombieWhoseStaleCallsAreRefused() throws Exception {
         cluster.ensureWorkers(4);
         long rows = 4_000_000;
-        JsonNode submitted = cluster.submit("zombie", """
-                name: zombie
-                restart: {attempts: 3, backoff: 250ms}
-                source:
-                  type: generate
-                  sql: SELECT i AS id FROM range(%d) t(i)
-                stages:
-                  - name: middle
-                    sql: SELECT id, id * 3 AS v FROM input
-                  - name: keep
-                    sql: SELECT id, v FROM input WHERE id %% 7 = 1
-                sinks:
-                  - type: parquet
-                    path: out/zombie
-                """.formatted(rows));
+        JsonNode submitted = cluster.submit("zombie",
+                TestingPipelines.middleAndKeep("zombie", rows, "{attempts: 3, backoff: 250ms}"));
         long firstEpoch = submitted.path("epoch").asLong();
         JsonNode flowing = cluster.awaitView("zombie", Duration.ofSeconds(60), view ->
                 view.path("stages").get(1).path("rowsOut").asLong() > 0);
@@ -97,7 +84,7 @@ class TestWorkerFaults {
         assertThat(attempts.get(0).path("worker").asText()).isEqualTo(victimId);
         assertThat(attempts.get(0).path("cause").asText()).startsWith("worker '" + victimId + "' (");
         TestingPipelines.assertParquetEquals(dir.resolve("out/zombie"),
-                "SELECT id, id * 3 AS v FROM range(" + rows + ") t(id) WHERE id % 7 = 1");
+                TestingPipelines.middleAndKeepExpected(rows));
         // Membership heals: the resumed worker registers again under a new session.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.registrations().containsKey(victimId));
@@ -158,7 +145,7 @@ class TestWorkerFaults {
         }
         assertThat(recoveries).allMatch(millis -> millis > 0);
         TestingPipelines.assertParquetEquals(dir.resolve("out/gauntlet"),
-                "SELECT id, id * 3 AS v FROM range(" + rows + ") t(id) WHERE id % 7 = 1");
+                TestingPipelines.middleAndKeepExpected(rows));
         List<Long> sorted = recoveries.stream().sorted().toList();
         System.out.printf("several kills: kill -> every task of the next epoch running: %s ms (p50 %d, max %d)%n",
                 recoveries, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.client.CoordinatorClient;
 import dev.skein.testing.TestingPipelines;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,7 +15,6 @@ import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.FlightDescriptor;
 import org.apache.arrow.flight.FlightEndpoint;
 import org.apache.arrow.flight.Location;
-import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
@@ -219,17 +217,7 @@ class TestZooKeeperOutages {
                 root.setRowCount(count);
                 stream.putNext();
             }
-            stream.completed();
-            PutResult ack = listener.read();
-            String text;
-            try (var metadata = ack.getApplicationMetadata()) {
-                byte[] bytes = new byte[(int) metadata.readableBytes()];
-                metadata.getBytes(0, bytes);
-                text = new String(bytes, StandardCharsets.UTF_8);
-            }
-            stream.getResult();
-            listener.close();
-            return text;
+            return TestingPipelines.finishPut(stream, listener);
         }
     }
 }

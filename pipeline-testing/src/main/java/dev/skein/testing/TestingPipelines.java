@@ -20,7 +20,10 @@ import java.util.Set;
 import org.apache.arrow.flight.Action;
 import org.apache.arrow.flight.FlightClient;
 import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.PutResult;
 import org.apache.arrow.flight.Result;
+import org.apache.arrow.flight.SyncPutListener;
+import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +58,56 @@ public final class TestingPipelines {
                 sinks:
                   - type: count
                 """.formatted(name);
+    }
+
+    /**
+     * {@code rows} generated ids, a stage {@code middle} that adds {@code v = id * 3}, a stage
+     * {@code keep} that keeps every seventh row, a parquet sink at {@code out/<name>}; DuckDB
+     * computes the same rows with {@link #middleAndKeepExpected}.
+     *
+     * @param restart the pipeline's {@code restart:} value, e.g. {@code "{attempts: 3, backoff: 1s}"},
+     *     or empty for the default
+     */
+    public static String middleAndKeep(String name, long rows, String restart) {
+        String restartLine = restart.isEmpty() ? "" : "restart: " + restart + "\n";
+        return """
+                name: %s
+                %ssource:
+                  type: generate
+                  sql: SELECT i AS id FROM range(%d) t(i)
+                stages:
+                  - name: middle
+                    sql: SELECT id, id * 3 AS v FROM input
+                  - name: keep
+                    sql: SELECT id, v FROM input WHERE id %% 7 = 1
+                sinks:
+                  - type: parquet
+                    path: out/%s
+                """.formatted(name, restartLine, rows, name);
+    }
+
+    /** What {@link #middleAndKeep} writes, as one DuckDB query. */
+    public static String middleAndKeepExpected(long rows) {
+        return "SELECT id, id * 3 AS v FROM range(" + rows + ") t(id) WHERE id % 7 = 1";
+    }
+
+    /**
+     * Ends a DoPut: completes the stream, waits for the server's acknowledgement and returns its
+     * metadata as text (an ingest's "accepted" answer).
+     */
+    public static String finishPut(FlightClient.ClientStreamListener stream, SyncPutListener listener)
+            throws Exception {
+        stream.completed();
+        PutResult ack = listener.read();
+        String text;
+        try (ArrowBuf metadata = ack.getApplicationMetadata()) {
+            byte[] bytes = new byte[(int) metadata.readableBytes()];
+            metadata.getBytes(0, bytes);
+            text = new String(bytes, StandardCharsets.UTF_8);
+        }
+        stream.getResult();
+        listener.close();
+        return text;
     }
 
     public static Path write(Path dir, String fileName, String yaml) throws Exception {
