@@ -21,9 +21,9 @@ public interface Sink extends AutoCloseable {
     default void release() {}
 
     /**
-     * Drops the staged output; after {@link #commit()}, puts back what the commit replaced where
-     * the sink can (file sinks; a table sink's transaction is committed for good). Idempotent;
-     * never throws.
+     * Drops the staged output; after {@link #commit()}, puts back what the commit replaced (file
+     * sinks; table sinks of a stage of parallelism &gt; 1: one task's table commit is final).
+     * Idempotent; never throws.
      */
     void abort();
 

@@ -36,7 +36,7 @@ public final class Sinks {
                     task.pipeline(), epoch, index, parallelism);
         }
         if (spec instanceof DuckDbSinkSpec duckdb) {
-            return new TableSink(tables.openSession(allocator), allocator, duckdb.table(), task);
+            return new TableSink(tables.openSession(allocator), allocator, duckdb.table(), task, parallelism);
         }
         if (spec instanceof CountSinkSpec) {
             return new CountSink();

@@ -20,6 +20,7 @@ import dev.skein.worker.exchange.LocalChannel;
 import dev.skein.worker.exchange.OutboundStream;
 import dev.skein.worker.exchange.OutputChannel;
 import dev.skein.worker.exchange.TaskAddress;
+import dev.skein.worker.sink.TableLeftovers;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,6 +57,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     private final FlightClientPool clients;
     private final TransformLoader transforms;
     private final TableStore tables;
+    private final TableLeftovers leftovers;
     private final TaskEvents events;
     private final DataPlaneCapabilities capabilities;
     private final Map<TaskKey, CompletableFuture<Task>> tasks = new ConcurrentHashMap<>();
@@ -72,6 +74,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
         this.workerId = workerId;
         this.capabilities = capabilities;
         this.tables = tables;
+        this.leftovers = TableLeftovers.open(tables, allocator);
         this.allocator = allocator;
         this.database = database;
         this.clients = clients;
@@ -96,6 +99,7 @@ public final class WorkerTasks implements PlanListener, AutoCloseable {
     }
 
     private void apply(PipelinePlan plan) {
+        leftovers.settle(plan);
         latestEpoch.merge(plan.pipeline(), plan.epoch(), Math::max);
         stopPipeline(plan.pipeline(), plan.epoch());
         switch (plan.state()) {
