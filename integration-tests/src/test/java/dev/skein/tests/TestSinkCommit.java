@@ -6,12 +6,30 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.local.LocalCluster;
 import dev.skein.testing.TestingPipelines;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.arrow.flight.FlightClient;
+import org.apache.arrow.flight.FlightDescriptor;
+import org.apache.arrow.flight.Location;
+import org.apache.arrow.flight.SyncPutListener;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +49,23 @@ class TestSinkCommit {
               - type: parquet
                 path: out/twice
             """;
+
+    private static final String TABLE_PIPELINE = """
+            name: tables
+            restart: {attempts: 0, backoff: 1s}
+            source:
+              type: generate
+              sql: SELECT i AS id, 'run' AS tag FROM range(1000) t(i)
+            stages:
+              - name: split
+                sql: SELECT id, tag FROM input
+                parallelism: 2
+            sinks:
+              - type: duckdb
+                table: kept
+            """;
+    private static final Field ID = Field.nullable("id", new ArrowType.Int(64, true));
+    private static final Field TAG = Field.nullable("tag", ArrowType.Utf8.INSTANCE);
 
     @TempDir
     Path dir;
@@ -59,6 +94,95 @@ class TestSinkCommit {
             assertThat(Files.readAllBytes(out.resolve("part-0.parquet"))).as("part-0 put back").isEqualTo(parts[0]);
             assertThat(Files.readAllBytes(out.resolve("part-1.parquet"))).isEqualTo(parts[1]);
             TestingPipelines.assertParquetEquals(out, "SELECT i AS id FROM range(1000) t(i)");
+        }
+    }
+
+    @Test
+    void aDuckDbSinkWhoseSecondTaskCannotCommitPutsTheFirstTableBack() throws Exception {
+        try (LocalCluster cluster = LocalCluster.start(3, "256m", 1);
+                BufferAllocator allocator = new RootAllocator()) {
+            // A first run shows where the stage's two tasks go (the workers the source avoids);
+            // the same pipeline on the same idle cluster goes there again.
+            JsonNode probe = TestingPipelines.run(cluster,
+                    TestingPipelines.write(dir, "tables.yaml", TABLE_PIPELINE.replace("table: kept", "table: probe")));
+            assertThat(probe.path("state").asText()).as("view %s", probe).isEqualTo("SUCCEEDED");
+            List<String> splitWorkers = workers(probe);
+            assertThat(splitWorkers).as("view %s", probe).hasSize(2).doesNotHaveDuplicates();
+            String first = cluster.liveWorkerAddresses(java.util.Set.of(splitWorkers.get(0))).get(0);
+            String second = cluster.liveWorkerAddresses(java.util.Set.of(splitWorkers.get(1))).get(0);
+            // Both hold the table already: the first with the pipeline's columns, the second one
+            // column short, so that the task committing there fails.
+            put(allocator, first, new Schema(List.of(ID, TAG)), 10);
+            put(allocator, second, new Schema(List.of(ID)), 5);
+            String before = "SELECT i AS id, 'before' AS tag FROM range(10) t(i) ORDER BY id";
+
+            JsonNode view = TestingPipelines.run(cluster, TestingPipelines.write(dir, "tables.yaml", TABLE_PIPELINE));
+
+            assertThat(view.path("state").asText()).as("view %s", view).isEqualTo("FAILED");
+            assertThat(view.path("failure").asText())
+                    .contains("could not commit its output: Binder Error: table \"kept\" has 1 columns but 2 values");
+            assertThat(workers(view)).as("view %s", view).containsExactlyInAnyOrderElementsOf(splitWorkers);
+            // The task on the first worker committed; its worker puts the table back when it sees
+            // the pipeline failed.
+            assertThat(view.path("stages").get(1).path("states").toString()).as("view %s", view).contains("COMMITTED");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    rows(first, "SELECT id, tag FROM kept ORDER BY id").equals(TestingPipelines.duckDbRows(before)));
+            assertThat(rows(first, "SELECT count(*) FROM kept")).containsExactly(List.of("10"));
+            assertThat(rows(second, "SELECT id FROM kept ORDER BY id"))
+                    .isEqualTo(TestingPipelines.duckDbRows("SELECT i AS id FROM range(5) t(i)"));
+            for (String address : List.of(first, second)) {
+                assertThat(rows(address, "SELECT table_name FROM duckdb_tables() ORDER BY table_name"))
+                        .as("tables of %s: no staging table or copy left", address)
+                        .containsExactly(List.of("kept"), List.of("probe"));
+            }
+        }
+    }
+
+    /** The workers of stage 'split', by task index. */
+    private static List<String> workers(JsonNode view) {
+        List<String> ids = new ArrayList<>();
+        view.path("stages").get(1).path("workers").forEach(worker -> ids.add(worker.asText()));
+        return ids;
+    }
+
+    /** Appends {@code rows} rows ({@code id} 0.., {@code tag} 'before') to table 'kept' of a worker. */
+    private static void put(BufferAllocator allocator, String address, Schema schema, int rows) throws Exception {
+        String[] hostPort = address.split(":");
+        try (FlightClient client = FlightClient.builder(allocator,
+                        Location.forGrpcInsecure(hostPort[0], Integer.parseInt(hostPort[1]))).build();
+                VectorSchemaRoot root = VectorSchemaRoot.create(schema, allocator);
+                SyncPutListener listener = new SyncPutListener()) {
+            root.allocateNew();
+            for (int i = 0; i < rows; i++) {
+                ((BigIntVector) root.getVector("id")).setSafe(i, i);
+                if (root.getVector("tag") != null) {
+                    ((VarCharVector) root.getVector("tag")).setSafe(i, "before".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            root.setRowCount(rows);
+            FlightClient.ClientStreamListener stream = client.startPut(FlightDescriptor.path("kept"), root, listener);
+            stream.putNext();
+            stream.completed();
+            stream.getResult();
+        }
+    }
+
+    /** A query's rows as text, read through the worker's Flight SQL service. */
+    private static List<List<String>> rows(String address, String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(
+                        "jdbc:arrow-flight-sql://" + address + "?useEncryption=false");
+                Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(sql)) {
+            List<List<String>> rows = new ArrayList<>();
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> row = new ArrayList<>();
+                for (int c = 1; c <= columns; c++) {
+                    row.add(result.getString(c));
+                }
+                rows.add(row);
+            }
+            return rows;
         }
     }
 
