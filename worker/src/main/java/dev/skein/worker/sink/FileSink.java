@@ -19,6 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
@@ -34,6 +36,14 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * #release()}) every committed task can put the previous output back ({@link #abort()}), which
  * the worker does when the pipeline fails or is cancelled instead, e.g. because another task of the
  * stage could not commit.
+ *
+ * <p>What a commit did is on disk, so that a task of a later run of the pipeline can undo it when the
+ * worker that made it died before the pipeline ended: the previous files in {@code replaced/}, and
+ * an empty marker in {@code published/} for every file the commit put in place, written after the
+ * file it replaces was moved aside and before the new one is renamed in. When the plan says an
+ * earlier run of this submission failed (it was restarted), {@link #finish} puts back what that
+ * run's commits left before removing its staging directory, so the restarted run replaces, and
+ * may undo, exactly the output the pipeline had before.
  *
  * <p>The target must lie inside the worker's data roots. A commit removes only files this pipeline
  * wrote: task 0 keeps a manifest ({@value #MANIFEST}: pipeline name, extension, parallelism) and
@@ -55,11 +65,9 @@ final class FileSink implements Sink {
     private final int index;
     private final int parallelism;
     private final long epoch;
+    private final Set<Long> failedEpochs;
     private boolean tableCreated;
     private boolean committed;
-    private boolean manifestWritten;
-    /** Whether this task's part is in the target (its own, to remove when undoing the commit). */
-    private boolean publishedPart;
     /** Files of the previous output this task moved into {@link #replaced()}, by their target path. */
     private final List<Path> movedAside = new ArrayList<>();
     /** The outermost directory {@link #finish} created, removed again on abort if still empty. */
@@ -74,7 +82,8 @@ final class FileSink implements Sink {
             String pipeline,
             long epoch,
             int index,
-            int parallelism) {
+            int parallelism,
+            Set<Long> failedEpochs) {
         this.session = session;
         this.allocator = allocator;
         this.target = target;
@@ -84,6 +93,7 @@ final class FileSink implements Sink {
         this.index = index;
         this.parallelism = parallelism;
         this.epoch = epoch;
+        this.failedEpochs = Set.copyOf(failedEpochs);
         this.stagedFile = target.resolve(stagingName(epoch, pipeline)).resolve("part-" + index + "." + extension);
     }
 
@@ -137,7 +147,10 @@ final class FileSink implements Sink {
      * worker killed while it wrote leaves a truncated part there; a failed or restarted run its
      * staged parts): only directories named {@code .staging-<epoch>-<this pipeline>} of an older
      * epoch, which only Skein makes, never any other file. A newer run of the pipeline exists only
-     * once an older one ended or is being restarted, so nothing still uses them.
+     * once an older one ended or is being restarted, so nothing still uses them. A run the plan
+     * names as failed first gets its commits undone (a worker that died between its commit and the
+     * pipeline's end could not); every task of this run may do so at once, each step is safe to
+     * repeat or race.
      */
     private void removeEarlierRunsStaging() throws IOException {
         if (!Files.isDirectory(target)) {
@@ -154,6 +167,10 @@ final class FileSink implements Sink {
             }
         }
         for (Path directory : earlier) {
+            Matcher name = STAGING.matcher(directory.getFileName().toString());
+            if (name.matches() && failedEpochs.contains(Long.parseLong(name.group(1)))) {
+                undo(directory, target, leftNames(directory));
+            }
             deleteTree(directory);
         }
     }
@@ -189,12 +206,13 @@ final class FileSink implements Sink {
     @Override
     public void commit() throws IOException {
         Files.createDirectories(replaced());
+        Files.createDirectories(publishedMarks());
         // From here on abort() undoes whatever part of the commit happened.
         committed = true;
         Path published = published();
         moveAside(published);
+        mark(published);
         Files.move(stagedFile, published, StandardCopyOption.ATOMIC_MOVE);
-        publishedPart = true;
         if (index == 0) {
             replaceManifest();
         }
@@ -208,8 +226,21 @@ final class FileSink implements Sink {
         return stagedFile.getParent().resolve("replaced");
     }
 
+    /** {@code .staging-<epoch>-<pipeline>/published}: a marker per file the commit put in place. */
+    private Path publishedMarks() {
+        return stagedFile.getParent().resolve("published");
+    }
+
     private Path published() {
         return target.resolve(stagedFile.getFileName());
+    }
+
+    /** Notes that the commit is about to put {@code file} in place (after moving the one it replaces aside). */
+    private void mark(Path file) throws IOException {
+        Path marker = publishedMarks().resolve(file.getFileName());
+        if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createFile(marker);
+        }
     }
 
     /** Moves {@code file} into {@link #replaced()}, if it exists; true if it did. */
@@ -241,7 +272,7 @@ final class FileSink implements Sink {
             }
         }
         moveAside(manifest);
-        manifestWritten = true;
+        mark(manifest);
         Files.write(manifest, List.of(pipeline, extension, Integer.toString(parallelism)), StandardCharsets.UTF_8);
     }
 
@@ -259,7 +290,11 @@ final class FileSink implements Sink {
                 Files.deleteIfExists(replaced().resolve(file.getFileName()));
             }
             movedAside.clear();
+            for (String name : ownNames()) {
+                Files.deleteIfExists(publishedMarks().resolve(name));
+            }
             deleteIfEmpty(replaced());
+            deleteIfEmpty(publishedMarks());
             deleteIfEmpty(stagedFile.getParent());
         } catch (IOException e) {
             // Best effort: what is left is hidden in the staging directory, removed by the next
@@ -293,21 +328,62 @@ final class FileSink implements Sink {
     }
 
     private void rollBack() throws IOException {
-        if (publishedPart) {
-            Files.deleteIfExists(published());
-        }
-        if (manifestWritten && !movedAside.contains(target.resolve(MANIFEST))) {
-            Files.deleteIfExists(target.resolve(MANIFEST));
-        }
-        for (Path file : movedAside) {
-            Files.move(replaced().resolve(file.getFileName()), file, StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        }
+        undo(stagedFile.getParent(), target, ownNames());
         movedAside.clear();
         committed = false;
-        publishedPart = false;
-        manifestWritten = false;
         deleteIfEmpty(replaced());
+        deleteIfEmpty(publishedMarks());
+    }
+
+    /** The names of the files this task's commit moved aside or put in place. */
+    private Set<String> ownNames() {
+        Set<String> names = new TreeSet<>();
+        movedAside.forEach(file -> names.add(file.getFileName().toString()));
+        names.add(published().getFileName().toString());
+        if (index == 0) {
+            names.add(MANIFEST);
+        }
+        return names;
+    }
+
+    /** The names of the files an earlier run's commits moved aside or put in place. */
+    private static Set<String> leftNames(Path staging) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String kept : List.of("replaced", "published")) {
+            Path directory = staging.resolve(kept);
+            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+                entries.forEach(entry -> names.add(entry.getFileName().toString()));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Undoes what commits into {@code target} did to the files {@code names}, from what they kept
+     * in {@code staging}: a file moved aside goes back over whatever took its place; a file put in
+     * place where there was none is deleted. Each step drops its marker first, so repeating it
+     * after a crash, or racing another task doing the same, never deletes a file put back.
+     */
+    private static void undo(Path staging, Path target, Set<String> names) throws IOException {
+        for (String name : names) {
+            Path previous = staging.resolve("replaced").resolve(name);
+            Path marker = staging.resolve("published").resolve(name);
+            Path file = target.resolve(name);
+            if (Files.exists(previous, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(marker);
+                try {
+                    Files.move(previous, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (NoSuchFileException raced) {
+                    // Another task put it back first.
+                }
+            } else if (Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(marker);
+            }
+        }
     }
 
     private void dropStaged() {

@@ -41,7 +41,8 @@ final class TaskSinks {
                 wiring.label(), workerAllocator.newChildAllocator("sinks-" + wiring.key(), 0, Long.MAX_VALUE));
         try {
             for (SinkSpec spec : wiring.sinks()) {
-                sinks.add(Sinks.forSpec(spec, database, tables, sinks.allocator, wiring.key(), wiring.parallelism()));
+                sinks.add(Sinks.forSpec(spec, database, tables, sinks.allocator, wiring.key(), wiring.parallelism(),
+                        wiring.failedEpochs()));
             }
         } catch (RuntimeException e) {
             sinks.abort();

@@ -2,6 +2,7 @@ package dev.skein.worker.task;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.skein.cluster.PipelineAttempt;
 import dev.skein.cluster.PipelinePlan;
 import dev.skein.cluster.PreAggregation;
 import dev.skein.cluster.TaskKey;
@@ -19,6 +20,8 @@ import dev.skein.worker.stage.StageTask;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Everything a task needs to know about its place in the plan. The edges come from the plan as
@@ -38,6 +41,8 @@ import java.util.Optional;
  * @param timeout how long the task may run (the stage's {@code timeout:}); empty for no limit
  * @param preAggregate set when the next stage is a split {@code final} stage: the partial
  *     aggregation this task runs over all of its output, sending only its result
+ * @param failedEpochs the epochs of the pipeline's earlier runs in this submission (each failed
+ *     and was restarted); sinks undo what their commits left before this run commits
  */
 public record TaskWiring(
         TaskKey key,
@@ -51,7 +56,8 @@ public record TaskWiring(
         int parallelism,
         String exchangeToken,
         Optional<Duration> timeout,
-        Optional<String> preAggregate) {
+        Optional<String> preAggregate,
+        Set<Long> failedEpochs) {
     public TaskWiring {
         requireNonNull(key, "key is null");
         requireNonNull(stageName, "stageName is null");
@@ -63,6 +69,7 @@ public record TaskWiring(
         requireNonNull(exchangeToken, "exchangeToken is null");
         requireNonNull(timeout, "timeout is null");
         requireNonNull(preAggregate, "preAggregate is null");
+        failedEpochs = Set.copyOf(failedEpochs);
         if (preAggregate.isPresent() && output.isEmpty()) {
             throw new IllegalArgumentException("a task without an output edge has nothing to pre-aggregate for");
         }
@@ -91,7 +98,9 @@ public record TaskWiring(
                 plan.tasksOf(stage).size(),
                 plan.exchangeToken(),
                 stage == 0 ? Optional.empty() : spec.stages().get(stage - 1).timeout(),
-                plan.preAggregationOf(stage + 1).map(PreAggregation::partialSql));
+                plan.preAggregationOf(stage + 1).map(PreAggregation::partialSql),
+                plan.attempts().stream().map(PipelineAttempt::epoch).filter(epoch -> epoch < plan.epoch())
+                        .collect(Collectors.toSet()));
     }
 
     private static TransformSpec transformOf(PipelinePlan plan, PipelineSpec spec, int stage) {

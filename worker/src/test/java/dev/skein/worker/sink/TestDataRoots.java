@@ -9,6 +9,8 @@ import dev.skein.worker.duckdb.DuckDbDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.types.pojo.ArrowType;
@@ -123,6 +125,54 @@ class TestDataRoots {
     }
 
     @Test
+    void aRestartedRunPutsBackWhatTheFailedRunsDeadWorkersCommitted() throws Exception {
+        Path out = Files.createDirectory(root.resolve("restarted"));
+        Files.writeString(out.resolve("part-0.csv"), "id\n1\n");
+        Files.writeString(out.resolve("part-1.csv"), "id\n2\n");
+        Files.writeString(out.resolve(FileSink.MANIFEST), "p\ncsv\n2\n");
+        List<String> before = listing(out);
+
+        // Epoch 2, three tasks: 0 and 2 commit (2 publishes a part that did not exist), then their
+        // worker dies; task 1 never commits, its own worker drops its staged part.
+        FileSink first = sink("p", out, 2, 0, 3);
+        FileSink third = sink("p", out, 2, 2, 3);
+        try (FileSink second = sink("p", out, 2, 1, 3)) {
+            first.finish(SCHEMA);
+            second.finish(SCHEMA);
+            third.finish(SCHEMA);
+            first.commit();
+            third.commit();
+            second.abort();
+        }
+        first.close();
+        third.close();
+        assertThat(listing(out)).contains("part-2.csv");
+
+        // Epoch 3 restarts it: the first task to finish puts the previous output back, and what
+        // the restarted run then commits, it can undo to exactly that output.
+        try (FileSink again0 = sink("p", out, 3, 0, 3, Set.of(2L));
+                FileSink again1 = sink("p", out, 3, 1, 3, Set.of(2L));
+                FileSink again2 = sink("p", out, 3, 2, 3, Set.of(2L))) {
+            again1.finish(SCHEMA);
+            assertThat(listing(out)).isEqualTo(Stream.concat(Stream.of(".staging-3-p"), before.stream()).sorted().toList());
+            assertThat(out.resolve("part-0.csv")).hasContent("id\n1");
+            assertThat(out.resolve(FileSink.MANIFEST)).hasContent("p\ncsv\n2");
+            again0.finish(SCHEMA);
+            again2.finish(SCHEMA);
+            again0.commit();
+            again1.commit();
+            again2.commit();
+            again2.abort();
+            again0.abort();
+            again1.abort();
+        }
+        assertThat(listing(out)).isEqualTo(before);
+        assertThat(out.resolve("part-0.csv")).hasContent("id\n1");
+        assertThat(out.resolve("part-1.csv")).hasContent("id\n2");
+        assertThat(out.resolve(FileSink.MANIFEST)).hasContent("p\ncsv\n2");
+    }
+
+    @Test
     void aTaskThatCannotMoveThePartItReplacesAsideFailsToCommit() throws Exception {
         Path out = root.resolve("blocked");
         runSink("p", out, 1, 2);
@@ -160,17 +210,19 @@ class TestDataRoots {
     }
 
     private FileSink sink(String pipeline, Path target, long epoch, int index, int parallelism) {
+        return sink(pipeline, target, epoch, index, parallelism, Set.of());
+    }
+
+    private FileSink sink(String pipeline, Path target, long epoch, int index, int parallelism, Set<Long> failed) {
         return new FileSink(database.openSession(allocator), allocator,
                 FileSink.checkedTarget(database.dataRoots(), target.toString()), "csv", "(FORMAT csv, HEADER true)",
-                pipeline, epoch, index, parallelism);
+                pipeline, epoch, index, parallelism, failed);
     }
 
     /** Runs task {@code index} of a sink with {@code parallelism} tasks: no rows, finish, commit. */
     private void runSink(String pipeline, Path target, long epoch, int parallelism) throws Exception {
         for (int index = 0; index < parallelism; index++) {
-            try (FileSink sink = new FileSink(database.openSession(allocator), allocator,
-                    FileSink.checkedTarget(database.dataRoots(), target.toString()), "csv", "(FORMAT csv, HEADER true)",
-                    pipeline, epoch, index, parallelism)) {
+            try (FileSink sink = sink(pipeline, target, epoch, index, parallelism)) {
                 sink.finish(SCHEMA);
                 sink.commit();
                 sink.release();
