@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.skein.cli.local.WorkerProcess;
 import dev.skein.testing.TestingPipelines;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -169,6 +171,74 @@ class TestWorkerFaults {
         assertThat(view.path("state").asText()).as("view %s", view).isEqualTo("FAILED");
         assertThat(view.path("attempts").size()).as("attempts %s", view.path("attempts")).isEqualTo(1);
         assertThat(view.path("failure").asText()).startsWith("stage 'check'").contains("id 4242 is not allowed");
+    }
+
+    /**
+     * kill -9 of a sink worker while the pipeline commits. A parquet sink's commit is a few renames;
+     * the table sink next to it (its rows inserted, and the previous table copied, inside the
+     * commit) keeps the commit phase open for a few hundred milliseconds, so the kill lands in it.
+     */
+    @Test
+    @Order(4)
+    void aKillDuringTheCommitLeavesExactlyTheRestartedRunsOutput() throws Exception {
+        cluster.ensureWorkers(4);
+        long rows = 2_000_000;
+        String pipeline = """
+                name: commitkill
+                restart: {attempts: 2, backoff: 250ms}
+                source:
+                  type: generate
+                  sql: SELECT i AS id FROM range(%d) t(i)
+                stages:
+                  - name: scale
+                    sql: SELECT id, id * %d AS v FROM input
+                    parallelism: 2
+                sinks:
+                  - type: parquet
+                    path: out/commitkill
+                  - type: duckdb
+                    table: commitkill
+                """;
+        JsonNode previous = cluster.submit("commitkill", pipeline.formatted(rows, 2));
+        assertThat(cluster.awaitEnd("commitkill").path("state").asText()).isEqualTo("SUCCEEDED");
+        Path out = dir.resolve("out/commitkill");
+
+        long epoch = cluster.submit("commitkill", pipeline.formatted(rows, 3)).path("epoch").asLong();
+        assertThat(epoch).isGreaterThan(previous.path("epoch").asLong());
+        JsonNode committing = cluster.awaitView("commitkill", Duration.ofSeconds(120), view ->
+                view.path("epoch").asLong() > epoch || view.path("state").asText().equals("COMMITTING")
+                        || view.path("state").asText().equals("SUCCEEDED"));
+        boolean hit = committing.path("epoch").asLong() == epoch && committing.path("state").asText().equals("COMMITTING");
+        long killedAt = System.currentTimeMillis();
+        String victim = committing.path("stages").get(1).path("workers").get(0).asText();
+        cluster.worker(victim).kill();
+
+        JsonNode end = cluster.awaitEnd("commitkill");
+        long endedAt = System.currentTimeMillis();
+        assertThat(end.path("state").asText()).as("view %s", end).isEqualTo("SUCCEEDED");
+        TestingPipelines.assertParquetEquals(out, "SELECT i AS id, i * 3 AS v FROM range(" + rows + ") t(i)");
+        // Killed before every task committed and the coordinator saw it: restarted once. Killed
+        // after: the pipeline had succeeded.
+        JsonNode attempts = end.path("attempts");
+        System.out.printf("kill during commit: seen %s, %s; kill -> SUCCEEDED in %d ms%n",
+                hit ? "COMMITTING" : committing.path("state").asText(),
+                attempts.size() == 2 ? "restarted as epoch " + end.path("epoch").asLong() : "not restarted",
+                endedAt - killedAt);
+        assertThat(attempts.size()).as("attempts %s", attempts).isBetween(1, 2);
+        if (attempts.size() == 2) {
+            assertThat(attempts.get(0).path("cause").asText()).startsWith("worker '" + victim + "' (");
+        }
+        // Files.walk may meet a file a releasing worker is deleting: look again.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).ignoreExceptions().untilAsserted(() ->
+                assertThat(hidden(out)).as("staging left in %s", out).isEmpty());
+    }
+
+    /** Every file and directory under a sink's directory's staging directories. */
+    private static List<String> hidden(Path directory) throws Exception {
+        try (Stream<Path> files = Files.walk(directory)) {
+            return files.map(path -> directory.relativize(path).toString()).filter(name -> name.startsWith(".staging-"))
+                    .sorted().toList();
+        }
     }
 
     private static JsonNode awaitEpoch(long atLeast, Predicate<JsonNode> condition) {

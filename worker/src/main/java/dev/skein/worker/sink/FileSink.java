@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.types.pojo.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes {@code part-<task>.<ext>} into a directory through DuckDB ({@code COPY ... TO}). Rows
@@ -51,6 +53,7 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * pipeline and extension; never any other file.
  */
 final class FileSink implements Sink {
+    private static final Logger log = LoggerFactory.getLogger(FileSink.class);
     static final String MANIFEST = ".skein-parts";
     private static final String STAGING_PREFIX = ".staging-";
     private static final Pattern STAGING = Pattern.compile("\\.staging-([0-9]{1,19})-(.+)");
@@ -169,7 +172,12 @@ final class FileSink implements Sink {
         for (Path directory : earlier) {
             Matcher name = STAGING.matcher(directory.getFileName().toString());
             if (name.matches() && failedEpochs.contains(Long.parseLong(name.group(1)))) {
-                undo(directory, target, leftNames(directory));
+                Set<String> names = leftNames(directory);
+                undo(directory, target, names);
+                if (!names.isEmpty()) {
+                    log.info("put back in {} what the commit of failed epoch {} of '{}' left: {}", target,
+                            name.group(1), pipeline, names);
+                }
             }
             deleteTree(directory);
         }
@@ -277,28 +285,22 @@ final class FileSink implements Sink {
     }
 
     /**
-     * The whole pipeline succeeded: drops the previous output this task moved aside, and the
-     * staging directory once no other task of the stage uses it.
+     * The whole pipeline succeeded: drops the run's staging directory, where only what the
+     * stage's commits kept to undo them is left (every task committed). The whole directory, not
+     * only this task's files: a worker that died after its commit, when the coordinator had
+     * already seen every task committed, leaves its files to the others.
      */
     @Override
     public void release() {
         if (!committed) {
             return;
         }
+        movedAside.clear();
         try {
-            for (Path file : movedAside) {
-                Files.deleteIfExists(replaced().resolve(file.getFileName()));
-            }
-            movedAside.clear();
-            for (String name : ownNames()) {
-                Files.deleteIfExists(publishedMarks().resolve(name));
-            }
-            deleteIfEmpty(replaced());
-            deleteIfEmpty(publishedMarks());
-            deleteIfEmpty(stagedFile.getParent());
+            deleteTree(stagedFile.getParent());
         } catch (IOException e) {
             // Best effort: what is left is hidden in the staging directory, removed by the next
-            // commit into this directory (see StagingCleanup).
+            // run of the pipeline into this directory.
         }
     }
 
