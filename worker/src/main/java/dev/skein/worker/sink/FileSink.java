@@ -194,6 +194,15 @@ final class FileSink implements Sink {
                 }
 
                 @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        // Another task removing the same tree (a release, a new run) was first.
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
                 public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
                     Files.deleteIfExists(directory);
                     return FileVisitResult.CONTINUE;
