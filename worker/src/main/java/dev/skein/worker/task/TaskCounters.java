@@ -53,6 +53,18 @@ public final class TaskCounters {
         bytesOut.addAndGet(Batches.bytes(batch));
     }
 
+    /**
+     * Counts {@code rows} a fused stage emitted without making them ({@link FusedPreAggregation}):
+     * as many batches as went in, and bytes at the width of the rows it did make itself.
+     */
+    void countOutFused(long rows, int batches) {
+        long madeRows = rowsOut.get();
+        long bytes = madeRows == 0 ? 0 : Math.round((double) bytesOut.get() / madeRows * rows);
+        rowsOut.addAndGet(rows);
+        batchesOut.addAndGet(batches);
+        bytesOut.addAndGet(bytes);
+    }
+
     public long rowsIn() {
         return rowsIn.get();
     }
