@@ -15,6 +15,7 @@ public final class TaskCounters {
     final AtomicLong rowsOut = new AtomicLong();
     final AtomicLong batchesOut = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
+    final AtomicLong fusedRows = new AtomicLong();
     // Task threads are pooled: the thread's CPU time when this task started on it is subtracted,
     // and the total is kept when the task ends, before the thread runs another task.
     private volatile long taskThreadId = -1;
@@ -61,6 +62,7 @@ public final class TaskCounters {
         long madeRows = rowsOut.get();
         long bytes = madeRows == 0 ? 0 : Math.round((double) bytesOut.get() / madeRows * rows);
         rowsOut.addAndGet(rows);
+        fusedRows.addAndGet(rows);
         batchesOut.addAndGet(batches);
         bytesOut.addAndGet(bytes);
     }
@@ -79,6 +81,11 @@ public final class TaskCounters {
 
     public long batchesOut() {
         return batchesOut.get();
+    }
+
+    /** Of {@link #rowsOut}, the rows a fused stage counted without making them. */
+    public long fusedRows() {
+        return fusedRows.get();
     }
 
     /** Arrow buffer bytes of the batches emitted. */
