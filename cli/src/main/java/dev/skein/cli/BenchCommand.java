@@ -2,6 +2,8 @@ package dev.skein.cli;
 
 import dev.skein.cli.bench.LatencyBenchmark;
 import dev.skein.cli.bench.LatencyReport;
+import dev.skein.cli.bench.RecoveryBenchmark;
+import dev.skein.cli.bench.RecoveryReport;
 import dev.skein.cli.bench.W1Benchmark;
 import dev.skein.cli.bench.W1Report;
 import java.util.concurrent.Callable;
@@ -18,13 +20,16 @@ import picocli.CommandLine.Parameters;
                     + " rows/s, MB/s and CPU-seconds per million rows of each; then W1 with a stalled tap and with"
                     + " a pass-through stage (SQL and Java). Each figure is the median of 3 warm runs.",
             "latency: one 1,000-row batch every 100 ms DoPut into an ingest source, through W1's filter and enrich;"
-                    + " p50/p99/max latency from send to the last stage's tap."
+                    + " p50/p99/max latency from send to the last stage's tap.",
+            "recovery: W1 on the workers plus one spare, plain (3 runs) and with the worker of source, of enrich and"
+                    + " of totals killed (SIGKILL) at 40% of the source's rows; time to notice the loss, time until"
+                    + " the restarted run is running, extra seconds, and whether each answer is exact."
         })
 final class BenchCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "WORKLOAD", description = "w1 or latency")
+    @Parameters(paramLabel = "WORKLOAD", description = "w1, latency or recovery")
     String workload;
 
-    @Option(names = "--rows", defaultValue = "20000000", description = "w1: source rows (default ${DEFAULT-VALUE})")
+    @Option(names = "--rows", defaultValue = "20000000", description = "w1 and recovery: source rows (default ${DEFAULT-VALUE})")
     long rows;
 
     @Option(names = "--workers", defaultValue = "3", description = "worker processes (default ${DEFAULT-VALUE})")
@@ -70,8 +75,13 @@ final class BenchCommand implements Callable<Integer> {
                 System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
                 return report.resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
             }
+            case "recovery" -> {
+                RecoveryReport report = RecoveryBenchmark.run(rows, workers, placement, System.err);
+                System.out.print(json ? report.toJson() + System.lineSeparator() : report.toTable());
+                return report.resultOk() ? Main.EXIT_OK : Main.EXIT_FAILED;
+            }
             default -> {
-                System.err.println("error: unknown workload '" + workload + "'; known: w1, latency");
+                System.err.println("error: unknown workload '" + workload + "'; known: w1, latency, recovery");
                 return Main.EXIT_USAGE;
             }
         }

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param batchesIn batches received
  * @param batchesOut batches emitted
  * @param bytesOut Arrow buffer bytes emitted
+ * @param fusedRows of {@code rowsOut}, rows the stage never made itself: its query ran inside the
+ *     next stage's pre-aggregation
  * @param cpuNanos CPU time of the thread running the task, since it started (0 if unknown)
  * @param inboxBlockedNanos time upstream senders waited for room in the task's inbox: backpressure
  *     this task exerted (it is slower than its input)
@@ -42,6 +44,7 @@ public record TaskStatus(
         long batchesIn,
         long batchesOut,
         long bytesOut,
+        long fusedRows,
         long cpuNanos,
         long inboxBlockedNanos,
         long sendNanos,

@@ -25,7 +25,7 @@ class TestZkPlanStore {
     }
 
     private static TaskStatus status(long epoch, TaskState state) {
-        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 0, 0, 1, 2, Optional.empty(), Optional.empty(),
+        return new TaskStatus(epoch, 0, 0, "w1", state, 0, 10, 0, 1, 80, 0, 0, 0, 0, 1, 2, Optional.empty(), Optional.empty(),
                 Optional.of(new ResultPreview(List.of("n", "amount", "day", "note"), List.of(List.of(IntNode.valueOf(10),
                         DecimalNode.valueOf(new BigDecimal("12.30")), TextNode.valueOf("2025-01-01"), NullNode.getInstance())))));
     }

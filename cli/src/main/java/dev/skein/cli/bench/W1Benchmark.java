@@ -33,7 +33,7 @@ public final class W1Benchmark {
 
     private W1Benchmark() {}
 
-    private static JsonNode runOnce(CoordinatorClient client, Path file, PipelineSpec spec, PrintStream progress)
+    static JsonNode runOnce(CoordinatorClient client, Path file, PipelineSpec spec, PrintStream progress)
             throws Exception {
         CoordinatorClient.ApiResponse submitted = client.submit(file, spec.name(), Files.readString(file));
         if (!submitted.ok()) {
@@ -205,7 +205,7 @@ public final class W1Benchmark {
         return succeeded(runOnce(client, file, SpecParser.parse(file), progress));
     }
 
-    private static JsonNode succeeded(JsonNode view) {
+    static JsonNode succeeded(JsonNode view) {
         if (!"SUCCEEDED".equals(view.path("state").asText())) {
             throw new SkeinException(ErrorCode.STAGE_FAILED, "pipeline '" + view.path("name").asText() + "' "
                     + view.path("state").asText() + ": " + view.path("failure").asText());
@@ -213,7 +213,7 @@ public final class W1Benchmark {
         return view;
     }
 
-    private static double seconds(JsonNode view) {
+    static double seconds(JsonNode view) {
         return view.path("elapsedMillis").asLong() / 1000.0;
     }
 
@@ -236,7 +236,7 @@ public final class W1Benchmark {
         throw new IllegalArgumentException("no stage '" + stage + "' in " + view.path("name").asText());
     }
 
-    private static List<List<String>> resultOf(JsonNode view) {
+    static List<List<String>> resultOf(JsonNode view) {
         List<List<String>> result = new ArrayList<>();
         for (JsonNode row : view.path("result").path("rows")) {
             List<String> values = new ArrayList<>();

@@ -59,11 +59,15 @@ public final class PipelineWatcher {
         out.append(String.format(Locale.ROOT, "%-12s %5s %14s %14s %9s %9s %10s  %s%n", "stage", "tasks", "rows in",
                 "rows out", "batches", "MB out", "time", "workers"));
         boolean anyPreAggregated = false;
+        boolean anyFused = false;
         for (JsonNode stage : view.path("stages")) {
             boolean preAggregated = stage.path("preAggregated").asBoolean(false);
+            boolean fused = stage.path("fusedRows").asLong() > 0;
             anyPreAggregated |= preAggregated;
+            anyFused |= fused;
             out.append(String.format(Locale.ROOT, "%-12s %5d %,14d %,14d %9d %9.1f %9.2fs  %s%n",
-                    stage.path("name").asText() + (preAggregated ? "*" : ""), stage.path("tasks").asInt(),
+                    stage.path("name").asText() + (preAggregated ? "*" : "") + (fused ? "+" : ""),
+                    stage.path("tasks").asInt(),
                     stage.path("rowsIn").asLong(),
                     stage.path("rowsOut").asLong(), stage.path("batchesOut").asLong(),
                     stage.path("bytesOut").asLong() / 1e6, stage.path("elapsedMillis").asLong() / 1000.0,
@@ -71,6 +75,10 @@ public final class PipelineWatcher {
         }
         if (anyPreAggregated) {
             out.append("* pre-aggregated: the stage before it sent partial aggregates (its rows in)")
+                    .append(System.lineSeparator());
+        }
+        if (anyFused) {
+            out.append("+ fused: most of its rows were made inside the next stage's pre-aggregation (MB out estimated)")
                     .append(System.lineSeparator());
         }
         if (view.path("attempts").size() > 1) {

@@ -26,7 +26,7 @@ final class PipelineViews {
             List<TaskPlacement> tasks = plan.tasksOf(stage);
             List<String> states = new ArrayList<>();
             List<String> workers = new ArrayList<>();
-            long rowsIn = 0, rowsOut = 0, batchesIn = 0, batchesOut = 0, bytesOut = 0, cpuNanos = 0;
+            long rowsIn = 0, rowsOut = 0, batchesIn = 0, batchesOut = 0, bytesOut = 0, fusedRows = 0, cpuNanos = 0;
             long inboxBlockedNanos = 0, sendNanos = 0;
             long first = Long.MAX_VALUE, last = 0;
             for (TaskPlacement task : tasks) {
@@ -42,6 +42,7 @@ final class PipelineViews {
                 batchesIn += status.batchesIn();
                 batchesOut += status.batchesOut();
                 bytesOut += status.bytesOut();
+                fusedRows += status.fusedRows();
                 cpuNanos += status.cpuNanos();
                 inboxBlockedNanos += status.inboxBlockedNanos();
                 sendNanos += status.sendNanos();
@@ -49,7 +50,7 @@ final class PipelineViews {
                 last = Math.max(last, status.updatedAtMillis());
             }
             stages.add(new StageView(stageNames.get(stage), tasks.size(), workers, states, rowsIn, rowsOut, batchesIn,
-                    batchesOut, bytesOut, cpuNanos, inboxBlockedNanos, sendNanos,
+                    batchesOut, bytesOut, fusedRows, cpuNanos, inboxBlockedNanos, sendNanos,
                     first == Long.MAX_VALUE ? 0 : Math.max(0, last - first), plan.preAggregationOf(stage).isPresent()));
         }
         long end = plan.finishedAtMillis() > 0 ? plan.finishedAtMillis() : System.currentTimeMillis();

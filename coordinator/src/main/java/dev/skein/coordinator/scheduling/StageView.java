@@ -13,7 +13,9 @@ import java.util.List;
  * @param rowsOut rows emitted
  * @param batchesIn batches received
  * @param batchesOut batches emitted
- * @param bytesOut Arrow bytes emitted
+ * @param bytesOut Arrow bytes emitted (estimated for fused rows)
+ * @param fusedRows of {@code rowsOut}, rows the stage's query made inside the next stage's
+ *     pre-aggregation (the stage was fused into it), never as output of its own
  * @param cpuNanos CPU time of the task threads, summed over the tasks
  * @param inboxBlockedNanos time upstream senders waited for room in this stage's inboxes, summed
  *     over the tasks: when it grows, this stage is the bottleneck
@@ -33,6 +35,7 @@ public record StageView(
         long batchesIn,
         long batchesOut,
         long bytesOut,
+        long fusedRows,
         long cpuNanos,
         long inboxBlockedNanos,
         long sendNanos,

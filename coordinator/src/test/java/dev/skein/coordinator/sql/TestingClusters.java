@@ -14,10 +14,10 @@ final class TestingClusters {
     private TestingClusters() {}
 
     static PipelineView w1() {
-        StageView source = new StageView("source", 1, List.of("worker-1"), List.of("RUNNING"), 0, 1_000, 0, 1, 8_000,
+        StageView source = new StageView("source", 1, List.of("worker-1"), List.of("RUNNING"), 0, 1_000, 0, 1, 8_000, 0,
                 5_000_000, 0, 0, 2_000, false);
         StageView enrich = new StageView("enrich", 2, List.of("worker-1", "worker-2"), List.of("RUNNING", "FINISHED"),
-                1_000, 900, 1, 2, 7_000, 3_000_000, 1_000_000, 2_000_000, 500, false);
+                1_000, 900, 1, 2, 7_000, 0, 3_000_000, 1_000_000, 2_000_000, 500, false);
         return new PipelineView("w1", "RUNNING", 3, Optional.empty(), SUBMITTED, 4_000, 1_000, 250.0,
                 List.of(source, enrich), Optional.empty(), List.of(
                         new AttemptView(1, 2, SUBMITTED, SUBMITTED + 10, SUBMITTED + 20, Optional.of("lost"),

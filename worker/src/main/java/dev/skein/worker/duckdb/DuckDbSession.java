@@ -126,17 +126,25 @@ public final class DuckDbSession implements AutoCloseable {
      * @param sample a batch of the stage's input, still owned by the caller
      */
     public boolean isRowByRow(String sql, VectorSchemaRoot sample) throws SQLException {
+        return shape(sql, sample).isRowByRow();
+    }
+
+    /**
+     * What {@code sql} does with the rows of {@code input}, from DuckDB's plan over {@code sample}
+     * as for {@link #isRowByRow}; {@link QueryShape#ONE_ROW_PER_ROW} when it also drops no row.
+     */
+    public QueryShape shape(String sql, VectorSchemaRoot sample) throws SQLException {
         register("input", sample);
         try (Statement statement = connection.createStatement();
                 ResultSet plan = statement.executeQuery("EXPLAIN (FORMAT json) " + sql)) {
-            boolean rowByRow = plan.next();
-            while (rowByRow) {
-                rowByRow = RowByRowPlan.isRowByRow(plan.getString(2));
-                if (!plan.next()) {
-                    break;
-                }
+            QueryShape shape = QueryShape.OTHER;
+            boolean first = true;
+            while (plan.next()) {
+                QueryShape next = RowByRowPlan.shape(plan.getString(2));
+                shape = first || next.compareTo(shape) < 0 ? next : shape;
+                first = false;
             }
-            return rowByRow;
+            return shape;
         } finally {
             releaseRegistered();
         }

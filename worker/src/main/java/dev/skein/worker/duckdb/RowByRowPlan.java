@@ -12,27 +12,37 @@ final class RowByRowPlan {
 
     private RowByRowPlan() {}
 
-    /** True only for a chain of projections and filters ending in one Arrow scan. */
-    static boolean isRowByRow(String json) {
+    /**
+     * {@link QueryShape#ONE_ROW_PER_ROW} for a chain of projections over one Arrow scan that
+     * filters nothing, {@link QueryShape#ROW_BY_ROW} when the chain also holds a filter (a node of
+     * its own, or filters pushed into the scan), {@link QueryShape#OTHER} for anything else.
+     */
+    static QueryShape shape(String json) {
         JsonNode roots;
         try {
             roots = MAPPER.readTree(json);
         } catch (IOException e) {
-            return false;
+            return QueryShape.OTHER;
         }
         if (!roots.isArray() || roots.size() != 1) {
-            return false;
+            return QueryShape.OTHER;
         }
         JsonNode node = roots.get(0);
+        boolean filters = false;
         while (true) {
             String name = node.path("name").asText();
             JsonNode children = node.path("children");
             if (name.startsWith("ARROW_SCAN")) {
-                return children.isEmpty();
+                if (!children.isEmpty()) {
+                    return QueryShape.OTHER;
+                }
+                filters |= node.path("extra_info").has("Filters");
+                return filters ? QueryShape.ROW_BY_ROW : QueryShape.ONE_ROW_PER_ROW;
             }
             if (!ROW_BY_ROW.contains(name) || children.size() != 1) {
-                return false;
+                return QueryShape.OTHER;
             }
+            filters |= name.equals("FILTER");
             node = children.get(0);
         }
     }

@@ -6,6 +6,7 @@ import dev.skein.spec.StageMode;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
 import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.duckdb.QueryShape;
 import dev.skein.worker.exchange.Batches;
 import dev.skein.worker.exchange.PartitionColumn;
 import java.sql.SQLException;
@@ -27,6 +28,11 @@ import org.apache.arrow.vector.types.pojo.Schema;
  * per query once, while a lone batch still goes out at once (nothing waits for more). The rows are
  * the same, in the same order, as one query per batch. Any other query (aggregates, windows, ORDER
  * BY, LIMIT, DISTINCT, joins) keeps one query per batch.
+ *
+ * <p>Fused: a query that emits exactly one row per input row (projections only) may hand its
+ * waiting batches to a {@link StageFusion} instead of running (the next stage's pre-aggregation
+ * then runs this query inside its own), whenever the fusion is ready. The first batches always run
+ * here, so the stage's output schema and row width are known.
  *
  * <p>Final: the whole input streams into the temporary table {@code input} in one statement, and
  * the query runs once at end of input.
@@ -55,8 +61,9 @@ public final class SqlStageTransform implements StageTransform {
     private final StageMode mode;
     private final int batchRows;
     private Schema outputSchema;
+    private final Optional<StageFusion> fusion;
     private boolean accumulating;
-    private Boolean rowByRow;
+    private QueryShape shape;
 
     /**
      * @param partition set when the task's output is a hash edge: the query also computes each
@@ -69,6 +76,26 @@ public final class SqlStageTransform implements StageTransform {
             StageMode mode,
             int batchRows,
             Optional<PartitionColumn> partition) {
+        this(session, allocator, sql, mode, batchRows, partition, Optional.empty());
+    }
+
+    /**
+     * @param partition set when the task's output is a hash edge: the query also computes each
+     *     row's partition, as its last column
+     * @param fusion where a per-batch query of one row per row may hand its input instead
+     */
+    public SqlStageTransform(
+            DuckDbSession session,
+            BufferAllocator allocator,
+            String sql,
+            StageMode mode,
+            int batchRows,
+            Optional<PartitionColumn> partition,
+            Optional<StageFusion> fusion) {
+        if (fusion.isPresent() && (partition.isPresent() || mode != StageMode.PER_BATCH)) {
+            throw new IllegalArgumentException("only a per-batch stage without a partition column fuses");
+        }
+        this.fusion = requireNonNull(fusion, "fusion is null");
         this.session = requireNonNull(session, "session is null");
         this.allocator = requireNonNull(allocator, "allocator is null");
         this.sql = requireNonNull(sql, "sql is null");
@@ -92,7 +119,7 @@ public final class SqlStageTransform implements StageTransform {
                     return finish(input.schemaOrNull(), out);
                 }
                 batches.add(first.get());
-                if (isRowByRow(first.get())) {
+                if (shape(first.get()).isRowByRow()) {
                     long bytes = Batches.bytes(first.get());
                     Optional<VectorSchemaRoot> more;
                     while (batches.size() < MAX_BATCHES_PER_QUERY && bytes < MAX_BYTES_PER_QUERY
@@ -100,6 +127,12 @@ public final class SqlStageTransform implements StageTransform {
                         batches.add(more.get());
                         bytes += Batches.bytes(more.get());
                     }
+                }
+                if (fusesNow(first.get().getSchema())) {
+                    List<VectorSchemaRoot> handed = new ArrayList<>(batches);
+                    batches.clear();
+                    fusion.get().take(handed);
+                    continue;
                 }
                 queryOver(batches, out);
                 AutoCloseables.close(batches);
@@ -111,16 +144,22 @@ public final class SqlStageTransform implements StageTransform {
     }
 
     /** Decided once, on the first batch, from DuckDB's plan for this input. */
-    private boolean isRowByRow(VectorSchemaRoot sample) {
-        if (rowByRow == null) {
+    private QueryShape shape(VectorSchemaRoot sample) {
+        if (shape == null) {
             try {
-                rowByRow = session.isRowByRow(sql, sample);
+                shape = session.shape(sql, sample);
             } catch (SQLException e) {
                 // The query itself fails too, and reports DuckDB's message from there.
-                rowByRow = false;
+                shape = QueryShape.OTHER;
             }
         }
-        return rowByRow;
+        return shape;
+    }
+
+    /** Whether the waiting batches go to the fusion: never before this stage's first own query ran. */
+    private boolean fusesNow(Schema inputSchema) {
+        return fusion.isPresent() && shape == QueryShape.ONE_ROW_PER_ROW && outputSchema != null
+                && fusion.get().ready(inputSchema, outputSchema);
     }
 
     /** One run of a per-batch query over {@code batches} (still owned by the caller) as {@code input}. */

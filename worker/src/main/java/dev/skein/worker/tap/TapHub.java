@@ -21,6 +21,11 @@ public final class TapHub {
     private final List<TapSubscription> subscriptions = new CopyOnWriteArrayList<>();
     private volatile Schema schema;
     private volatile boolean ended;
+    /** Whether a tap is open now. Any thread. */
+    public boolean isTapped() {
+        return !subscriptions.isEmpty();
+    }
+
     /** Batches lost by taps that fell behind, over every tap this task had; for metrics. */
     private final LongAdder dropped = new LongAdder();
 

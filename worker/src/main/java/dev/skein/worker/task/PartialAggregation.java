@@ -56,16 +56,25 @@ final class PartialAggregation implements AutoCloseable {
 
     /** Takes one output batch of the stage (still owned by the caller). */
     void accept(VectorSchemaRoot batch) throws Exception {
-        if (thread == null) {
-            start(batch.getSchema());
-        }
-        VectorSchemaRoot copy = Batches.copy(batch, allocator);
+        acceptOwned(Batches.copy(batch, allocator));
+    }
+
+    /** Takes one batch whose ownership moves here, even when this throws. */
+    void acceptOwned(VectorSchemaRoot batch) throws Exception {
         try {
-            hand(Optional.of(copy));
+            if (thread == null) {
+                start(batch.getSchema());
+            }
+            hand(Optional.of(batch));
         } catch (Exception e) {
-            copy.close();
+            batch.close();
             throw e;
         }
+    }
+
+    /** Whether any batch came, so that {@link #finish} has rows of its own to emit. */
+    boolean started() {
+        return thread != null;
     }
 
     /**

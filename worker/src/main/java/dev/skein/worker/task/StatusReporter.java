@@ -73,7 +73,7 @@ public final class StatusReporter implements TaskEvents, AutoCloseable {
         }
         TaskStatus status = new TaskStatus(key.epoch(), key.stage(), key.index(), workerId, state,
                 counters.rowsIn.get(), counters.rowsOut.get(), counters.batchesIn.get(), counters.batchesOut.get(),
-                counters.bytesOut.get(), counters.cpuNanos(),
+                counters.bytesOut.get(), counters.fusedRows.get(), counters.cpuNanos(),
                 task.inbox().map(TaskInbox::blockedNanos).orElse(0L), task.edgeCounters().sendNanos(),
                 task.startedAtMillis(), System.currentTimeMillis(), error,
                 state == TaskState.FAILED ? task.errorCode() : Optional.empty(), preview);

@@ -6,6 +6,7 @@ import dev.skein.cluster.TaskState;
 import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.JavaTransformSpec;
 import dev.skein.spec.SqlTransformSpec;
+import dev.skein.spec.StageMode;
 import dev.skein.spec.TransformSpec;
 import dev.skein.spi.ErrorCode;
 import dev.skein.spi.SkeinException;
@@ -23,6 +24,7 @@ import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.stage.JavaStageTransform;
 import dev.skein.worker.stage.PassThroughTransform;
 import dev.skein.worker.stage.SqlStageTransform;
+import dev.skein.worker.stage.StageFusion;
 import dev.skein.worker.stage.StageOutput;
 import dev.skein.worker.stage.StageTransform;
 import dev.skein.worker.tap.TapHub;
@@ -67,6 +69,7 @@ public final class Task implements Runnable {
     private volatile TaskSinks sinks;
     private volatile DuckDbSession session;
     private volatile PartialAggregation partial;
+    private volatile FusedPreAggregation fusion;
     private volatile boolean cancelled;
     /** Set when the stage's timeout stopped the task: the failure it reports instead of CANCELLED. */
     private volatile SkeinException timedOut;
@@ -173,6 +176,10 @@ public final class Task implements Runnable {
         if (aggregation != null) {
             aggregation.interrupt();
         }
+        FusedPreAggregation fused = fusion;
+        if (fused != null) {
+            fused.interrupt();
+        }
     }
 
     /**
@@ -206,7 +213,8 @@ public final class Task implements Runnable {
                         .map(edge -> new OutputRouter(edge, wiring.key().index(), channels, allocator, () -> cancelled,
                                 edgeCounters))
                         .orElse(null);
-                PartialAggregation aggregation = openPartialAggregation()) {
+                PartialAggregation aggregation = openPartialAggregation();
+                FusedPreAggregation fused = openFusion()) {
             if (!wiring.sinks().isEmpty()) {
                 sinks = TaskSinks.open(wiring, workerAllocator, database, tables);
             }
@@ -216,10 +224,13 @@ public final class Task implements Runnable {
                     : batch -> emitPartitioned(batch, router);
             Schema output = PartitionColumn.visible(inbox.isEmpty()
                     ? runSource(session, emit, partition)
-                    : runInbox(session, emit, partition));
+                    : runInbox(session, emit, partition, Optional.ofNullable(fused)));
             taps.end(output);
             if (router != null) {
                 Schema sent = aggregation == null ? output : aggregation.finish(output, router::route);
+                if (fused != null) {
+                    fused.finish(sent, router::route);
+                }
                 router.complete(sent);
             }
             if (sinks != null) {
@@ -272,6 +283,26 @@ public final class Task implements Runnable {
     }
 
     /**
+     * A per-batch SQL stage whose output the next stage pre-aggregates may fuse its query into a
+     * second pre-aggregation ({@link FusedPreAggregation}); null for any other task. A last stage
+     * (with sinks) never has a pre-aggregation.
+     */
+    private FusedPreAggregation openFusion() {
+        if (wiring.preAggregate().isEmpty() || ingest.isPresent() || inbox.isEmpty()
+                || !(wiring.transform().orElse(null) instanceof SqlTransformSpec sql)
+                || sql.mode() != StageMode.PER_BATCH) {
+            return null;
+        }
+        FusedPreAggregation opened = new FusedPreAggregation(database, allocator, sql.sql(),
+                wiring.preAggregate().get(), wiring.batchRows(), wiring.label(), counters, taps, () -> cancelled);
+        fusion = opened;
+        if (cancelled) {
+            opened.interrupt();
+        }
+        return opened;
+    }
+
+    /**
      * A SQL source or SQL stage whose output is a hash edge has DuckDB compute each row's partition
      * in its own query (never when the rows sent are a pre-aggregation's, nor for Java stages and
      * ingest sources, which hash in Java).
@@ -304,15 +335,15 @@ public final class Task implements Runnable {
      * closed before the task reports FINISHED: a Java transform that leaked Arrow memory fails a
      * task that otherwise succeeded.
      */
-    private Schema runInbox(DuckDbSession session, StageOutput emit, Optional<PartitionColumn> partition)
-            throws Exception {
-        try (StageTransform transform = openTransform(session, partition)) {
+    private Schema runInbox(DuckDbSession session, StageOutput emit, Optional<PartitionColumn> partition,
+            Optional<FusedPreAggregation> fused) throws Exception {
+        try (StageTransform transform = openTransform(session, partition, fused)) {
             return transform.run(new InboxInput(inbox.orElseThrow(), counters), emit);
         }
     }
 
-    private StageTransform openTransform(DuckDbSession session, Optional<PartitionColumn> partition)
-            throws Exception {
+    private StageTransform openTransform(DuckDbSession session, Optional<PartitionColumn> partition,
+            Optional<FusedPreAggregation> fused) throws Exception {
         if (ingest.isPresent()) {
             IngestSourceSpec spec = (IngestSourceSpec) wiring.source().orElseThrow();
             String columns = spec.columns().stream()
@@ -325,7 +356,8 @@ public final class Task implements Runnable {
         }
         TransformSpec spec = wiring.transform().orElseThrow();
         if (spec instanceof SqlTransformSpec sql) {
-            return new SqlStageTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows(), partition);
+            return new SqlStageTransform(session, allocator, sql.sql(), sql.mode(), wiring.batchRows(), partition,
+                    fused.map(StageFusion.class::cast));
         }
         if (spec instanceof JavaTransformSpec java) {
             return JavaStageTransform.open(java, transforms, wiring.stageTask(), allocator);

@@ -15,6 +15,7 @@ public final class TaskCounters {
     final AtomicLong rowsOut = new AtomicLong();
     final AtomicLong batchesOut = new AtomicLong();
     final AtomicLong bytesOut = new AtomicLong();
+    final AtomicLong fusedRows = new AtomicLong();
     // Task threads are pooled: the thread's CPU time when this task started on it is subtracted,
     // and the total is kept when the task ends, before the thread runs another task.
     private volatile long taskThreadId = -1;
@@ -53,6 +54,19 @@ public final class TaskCounters {
         bytesOut.addAndGet(Batches.bytes(batch));
     }
 
+    /**
+     * Counts {@code rows} a fused stage emitted without making them ({@link FusedPreAggregation}):
+     * as many batches as went in, and bytes at the width of the rows it did make itself.
+     */
+    void countOutFused(long rows, int batches) {
+        long madeRows = rowsOut.get();
+        long bytes = madeRows == 0 ? 0 : Math.round((double) bytesOut.get() / madeRows * rows);
+        rowsOut.addAndGet(rows);
+        fusedRows.addAndGet(rows);
+        batchesOut.addAndGet(batches);
+        bytesOut.addAndGet(bytes);
+    }
+
     public long rowsIn() {
         return rowsIn.get();
     }
@@ -67,6 +81,11 @@ public final class TaskCounters {
 
     public long batchesOut() {
         return batchesOut.get();
+    }
+
+    /** Of {@link #rowsOut}, the rows a fused stage counted without making them. */
+    public long fusedRows() {
+        return fusedRows.get();
     }
 
     /** Arrow buffer bytes of the batches emitted. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.skein.spec.StageMode;
 import dev.skein.worker.duckdb.DuckDbDatabase;
 import dev.skein.worker.duckdb.DuckDbSession;
+import dev.skein.worker.duckdb.QueryShape;
 import dev.skein.worker.exchange.Batches;
 import dev.skein.worker.exchange.PartitionColumn;
 import java.sql.Connection;
@@ -37,6 +38,7 @@ class TestSqlStageTransform {
                    CASE WHEN i % 11 = 0 THEN NULL ELSE 'x' || i END AS t
             FROM range(10500) r(i)""";
     private static final int BATCH_ROWS = 1000;
+    private static final int SMALL_BATCH_ROWS = 200;
 
     private final BufferAllocator allocator = new RootAllocator();
     private final DuckDbDatabase database = DuckDbDatabase.open(1, "256MB");
@@ -114,6 +116,117 @@ class TestSqlStageTransform {
         Run perBatch = runOver(List.of(), "SELECT id FROM input WHERE d > 1", StageMode.PER_BATCH);
         assertThat(perBatch.rows()).isEmpty();
         assertThat(perBatch.schema().getFields()).extracting(field -> field.getName()).containsExactly("id");
+    }
+
+    @Test
+    void projectionsOnlyHandLaterInputToAReadyFusionAndRunTheirOwnQueryFirst() throws Exception {
+        String sql = "SELECT *, d * 2 AS d2 FROM input";
+        RecordingFusion fusion = new RecordingFusion(true);
+
+        Run run = runFused(sql, fusion);
+
+        // The first 16 small batches run here (the schema and row width come from them); the rest is handed over.
+        int ownRows = SqlStageTransform.MAX_BATCHES_PER_QUERY * SMALL_BATCH_ROWS;
+        assertThat(run.rows()).containsExactlyElementsOf(
+                direct(sql.replace("FROM input", "FROM (" + SOURCE + ") WHERE id < " + ownRows)));
+        assertThat(fusion.rows).containsExactlyElementsOf(direct(SOURCE + " OFFSET " + ownRows));
+        assertThat(fusion.outputs).isNotEmpty().allSatisfy(output -> assertThat(output).isEqualTo(run.schema()));
+    }
+
+    @Test
+    void aFilterOrAFusionThatIsNotReadyRunsEveryBatchItself() throws Exception {
+        for (String sql : List.of("SELECT *, d * 2 AS d2 FROM input WHERE d > 50", "SELECT *, d * 2 AS d2 FROM input")) {
+            // The filter's fusion is ready but a filter never fuses; the projection's is not ready.
+            RecordingFusion fusion = new RecordingFusion(sql.contains("WHERE"));
+
+            Run run = runFused(sql, fusion);
+
+            assertThat(run.rows()).as(sql).containsExactlyElementsOf(direct(sql.replace("FROM input", "FROM (" + SOURCE + ")")));
+            assertThat(fusion.rows).as(sql).isEmpty();
+        }
+    }
+
+    @Test
+    void duckDbsPlanTellsProjectionsFromFilters() throws Exception {
+        generate();
+        try (DuckDbSession session = database.openSession(allocator)) {
+            VectorSchemaRoot sample = input.get(0);
+            assertThat(session.shape("SELECT *, d * 2 AS d2, upper(t) AS u FROM input", sample))
+                    .isEqualTo(QueryShape.ONE_ROW_PER_ROW);
+            assertThat(session.shape("SELECT * FROM input", sample)).isEqualTo(QueryShape.ONE_ROW_PER_ROW);
+            assertThat(session.shape("SELECT *, d * 2 AS d2 FROM input WHERE d > 2", sample))
+                    .isEqualTo(QueryShape.ROW_BY_ROW);
+            assertThat(session.shape("SELECT count(*) FROM input", sample)).isEqualTo(QueryShape.OTHER);
+        }
+    }
+
+    /** Runs {@code sql} per batch over SOURCE in small batches, with {@code fusion}. */
+    private Run runFused(String sql, RecordingFusion fusion) throws Exception {
+        List<VectorSchemaRoot> small = new ArrayList<>();
+        try {
+            try (DuckDbSession session = database.openSession(allocator)) {
+                session.query(SOURCE, SMALL_BATCH_ROWS, batch -> small.add(Batches.copy(batch, allocator)));
+            }
+            Deque<VectorSchemaRoot> waiting = new ArrayDeque<>(small);
+            small.clear();
+            Schema inputSchema = schemaOf(SOURCE);
+            BatchInput queued = new BatchInput() {
+                @Override
+                public Optional<VectorSchemaRoot> take() {
+                    return Optional.ofNullable(waiting.poll());
+                }
+
+                @Override
+                public Optional<VectorSchemaRoot> poll() {
+                    return Optional.ofNullable(waiting.poll());
+                }
+
+                @Override
+                public Schema awaitSchema() {
+                    return inputSchema;
+                }
+
+                @Override
+                public Schema schemaOrNull() {
+                    return inputSchema;
+                }
+            };
+            List<List<Object>> rows = new ArrayList<>();
+            try (DuckDbSession session = database.openSession(allocator);
+                    SqlStageTransform stage = new SqlStageTransform(session, allocator, sql, StageMode.PER_BATCH,
+                            BATCH_ROWS, Optional.empty(), Optional.of(fusion))) {
+                Schema output = stage.run(queued, batch -> rows.addAll(rowsOf(batch)));
+                assertThat(waiting).isEmpty();
+                return new Run(output, rows);
+            }
+        } finally {
+            AutoCloseables.close(small);
+        }
+    }
+
+    /** A fusion that keeps the rows handed to it and closes the batches. */
+    private static final class RecordingFusion implements StageFusion {
+        final boolean ready;
+        final List<List<Object>> rows = new ArrayList<>();
+        final List<Schema> outputs = new ArrayList<>();
+
+        RecordingFusion(boolean ready) {
+            this.ready = ready;
+        }
+
+        @Override
+        public boolean ready(Schema input, Schema output) {
+            outputs.add(output);
+            return ready;
+        }
+
+        @Override
+        public void take(List<VectorSchemaRoot> batches) throws Exception {
+            for (VectorSchemaRoot batch : batches) {
+                rows.addAll(rowsOf(batch));
+            }
+            AutoCloseables.close(batches);
+        }
     }
 
     @Test
