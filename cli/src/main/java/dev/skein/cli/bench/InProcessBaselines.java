@@ -88,7 +88,7 @@ final class InProcessBaselines {
                     sessions.add(session);
                     SqlTransformSpec sql = (SqlTransformSpec) stage.transform();
                     transforms.add(new SqlStageTransform(session, allocator, sql.sql(), sql.mode(),
-                            spec.source().batchRows(), Optional.empty()));
+                            spec.source().batchRows(), Optional.empty(), Optional.empty()));
                 }
                 List<List<String>> result = new ArrayList<>();
                 long[] bytes = {0};

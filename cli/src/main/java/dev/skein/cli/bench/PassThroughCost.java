@@ -60,7 +60,7 @@ final class PassThroughCost {
                 BufferAllocator stageAllocator = root.newChildAllocator("pass", 0, Long.MAX_VALUE);
                 DuckDbSession session = database.openSession(stageAllocator);
                 SqlStageTransform sqlStage = new SqlStageTransform(session, stageAllocator, "SELECT * FROM input",
-                        StageMode.PER_BATCH, batchRows, Optional.empty());
+                        StageMode.PER_BATCH, batchRows, Optional.empty(), Optional.empty());
                 JavaStageTransform javaStage = JavaStageTransform.open(java, loader, task, stageAllocator)) {
             rowsIn = source.query(SourceSql.of(spec.source()), batchRows, batch -> {
                         boolean sqlFirst = batches[0] % 2 == 0;

@@ -68,20 +68,6 @@ public final class SqlStageTransform implements StageTransform {
     /**
      * @param partition set when the task's output is a hash edge: the query also computes each
      *     row's partition, as its last column
-     */
-    public SqlStageTransform(
-            DuckDbSession session,
-            BufferAllocator allocator,
-            String sql,
-            StageMode mode,
-            int batchRows,
-            Optional<PartitionColumn> partition) {
-        this(session, allocator, sql, mode, batchRows, partition, Optional.empty());
-    }
-
-    /**
-     * @param partition set when the task's output is a hash edge: the query also computes each
-     *     row's partition, as its last column
      * @param fusion where a per-batch query of one row per row may hand its input instead
      */
     public SqlStageTransform(

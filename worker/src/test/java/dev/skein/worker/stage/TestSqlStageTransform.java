@@ -169,28 +169,7 @@ class TestSqlStageTransform {
             }
             Deque<VectorSchemaRoot> waiting = new ArrayDeque<>(small);
             small.clear();
-            Schema inputSchema = schemaOf(SOURCE);
-            BatchInput queued = new BatchInput() {
-                @Override
-                public Optional<VectorSchemaRoot> take() {
-                    return Optional.ofNullable(waiting.poll());
-                }
-
-                @Override
-                public Optional<VectorSchemaRoot> poll() {
-                    return Optional.ofNullable(waiting.poll());
-                }
-
-                @Override
-                public Schema awaitSchema() {
-                    return inputSchema;
-                }
-
-                @Override
-                public Schema schemaOrNull() {
-                    return inputSchema;
-                }
-            };
+            BatchInput queued = queued(waiting, schemaOf(SOURCE));
             List<List<Object>> rows = new ArrayList<>();
             try (DuckDbSession session = database.openSession(allocator);
                     SqlStageTransform stage = new SqlStageTransform(session, allocator, sql, StageMode.PER_BATCH,
@@ -300,13 +279,25 @@ class TestSqlStageTransform {
 
     private Run runOver(List<VectorSchemaRoot> batches, String sql, StageMode mode, Optional<PartitionColumn> partition,
             String source) throws Exception {
-        Schema inputSchema = schemaOf(source);
         List<List<Object>> rows = new ArrayList<>();
         Deque<VectorSchemaRoot> waiting = new ArrayDeque<>();
         for (VectorSchemaRoot batch : batches) {
             waiting.add(Batches.share(batch, allocator));
         }
-        BatchInput queued = new BatchInput() {
+        BatchInput queued = queued(waiting, schemaOf(source));
+        Schema output;
+        try (DuckDbSession session = database.openSession(allocator);
+                SqlStageTransform stage =
+                        new SqlStageTransform(session, allocator, sql, mode, BATCH_ROWS, partition, Optional.empty())) {
+            output = stage.run(queued, batch -> rows.addAll(rowsOf(batch)));
+        }
+        assertThat(waiting).isEmpty();
+        return new Run(output, rows);
+    }
+
+    /** An input whose batches all wait already, in order. */
+    private static BatchInput queued(Deque<VectorSchemaRoot> waiting, Schema inputSchema) {
+        return new BatchInput() {
             @Override
             public Optional<VectorSchemaRoot> take() {
                 return Optional.ofNullable(waiting.poll());
@@ -327,14 +318,6 @@ class TestSqlStageTransform {
                 return inputSchema;
             }
         };
-        Schema output;
-        try (DuckDbSession session = database.openSession(allocator);
-                SqlStageTransform stage =
-                        new SqlStageTransform(session, allocator, sql, mode, BATCH_ROWS, partition)) {
-            output = stage.run(queued, batch -> rows.addAll(rowsOf(batch)));
-        }
-        assertThat(waiting).isEmpty();
-        return new Run(output, rows);
     }
 
     private void generate() throws Exception {
