@@ -70,6 +70,11 @@ final class SinkReader {
                         "table name '" + table.get() + "' must match " + TABLE_NAME.pattern());
                 return Optional.empty();
             }
+            if (table.isPresent() && table.get().toLowerCase(java.util.Locale.ROOT).startsWith("skein_")) {
+                problems.add(location(tableValue.get()), "table name '" + table.get()
+                        + "' is reserved: names starting with 'skein_' belong to Skein's sinks (staging tables, undo copies)");
+                return Optional.empty();
+            }
             return table.map(name -> new DuckDbSinkSpec(name, location));
         }
         sink.rejectKeysOutside(List.of("type", "path"), kind);

@@ -36,11 +36,15 @@ class TestSinkProblems {
                           - type: flight
                           - type: duckdb
                             table: 1bad
+                          - type: duckdb
+                            table: Skein_undo_7_orders
                         """))
                 .containsExactly(
                         "p.yaml:5:5: error: sink #1 of type 'duckdb' is missing required key 'table'",
                         "p.yaml:6:11: error: sink type 'flight' is not supported yet",
-                        "p.yaml:8:12: error: table name '1bad' must match [A-Za-z_][A-Za-z0-9_]{0,62}");
+                        "p.yaml:8:12: error: table name '1bad' must match [A-Za-z_][A-Za-z0-9_]{0,62}",
+                        "p.yaml:10:12: error: table name 'Skein_undo_7_orders' is reserved: names starting with"
+                                + " 'skein_' belong to Skein's sinks (staging tables, undo copies)");
     }
 
     @Test

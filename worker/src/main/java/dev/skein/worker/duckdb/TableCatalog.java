@@ -28,6 +28,7 @@ import org.duckdb.DuckDBResultSet;
 public final class TableCatalog implements SqlCatalog {
     private static final String OBJECTS = "SELECT database_name, schema_name, table_name AS name, 'TABLE' AS type"
             + " FROM duckdb_tables() WHERE NOT internal AND NOT temporary AND database_name = current_database()"
+            + " AND NOT starts_with(lower(table_name), '" + TableStore.RESERVED_PREFIX + "')"
             + " UNION ALL SELECT database_name, schema_name, view_name, 'VIEW' FROM duckdb_views()"
             + " WHERE NOT internal AND NOT temporary AND database_name = current_database()";
 

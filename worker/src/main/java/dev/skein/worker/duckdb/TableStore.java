@@ -55,6 +55,15 @@ public final class TableStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Tables whose names start with this (in any case) are Skein's own: sinks' staging tables and
+     * the copies that undo a commit ({@code skein_staging_}, {@code skein_undo_}, {@code skein_new_}).
+     * The table service refuses them by name (DoPut, GetFlightInfo, DoGet) and lists none of them,
+     * nor does the Flight SQL catalog, so no client can plant or spoil one. Read-only ad-hoc SQL
+     * ({@code --allow-sql}) can still read them.
+     */
+    public static final String RESERVED_PREFIX = "skein_";
+
     /** A quoted, checked table name. */
     public static String quoted(String table) {
         if (!TABLE_NAME.matcher(table).matches()) {
@@ -62,6 +71,24 @@ public final class TableStore implements AutoCloseable {
                     "table name '" + table + "' must match " + TABLE_NAME.pattern());
         }
         return '"' + table + '"';
+    }
+
+    /**
+     * A quoted, checked table name that a client gave: like {@link #quoted}, and refused if it
+     * starts with {@value #RESERVED_PREFIX}.
+     */
+    public static String clientTable(String table) {
+        String quoted = quoted(table);
+        if (isReserved(table)) {
+            throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "table name '" + table + "' is reserved: names"
+                    + " starting with '" + RESERVED_PREFIX + "' belong to Skein's sinks (staging tables, undo copies)");
+        }
+        return quoted;
+    }
+
+    /** Whether {@code table} is one of Skein's own ({@link #RESERVED_PREFIX}). */
+    public static boolean isReserved(String table) {
+        return table.toLowerCase(java.util.Locale.ROOT).startsWith(RESERVED_PREFIX);
     }
 
     /** A session of its own; the caller closes it. */
@@ -205,7 +232,12 @@ public final class TableStore implements AutoCloseable {
         return rows;
     }
 
-    /** Tables in the main schema, by name. */
+    /** Tables clients may see, by name: every table in the main schema but Skein's own. */
+    public List<String> clientTableNames() {
+        return tableNames().stream().filter(name -> !isReserved(name)).toList();
+    }
+
+    /** Tables in the main schema, by name, Skein's own included. */
     public List<String> tableNames() {
         List<String> names = new ArrayList<>();
         try (DuckDBConnection connection = (DuckDBConnection) root.duplicate();

@@ -104,6 +104,7 @@ final class TableService {
     }
 
     FlightInfo tableInfo(String table) {
+        TableStore.clientTable(table);
         try {
             Schema schema = store.schemaOf(table, allocator).orElseThrow(() -> noTable(table));
             Ticket ticket = new Ticket(new TableTicket(1, "table", table, null).encode());
@@ -123,7 +124,7 @@ final class TableService {
     }
 
     List<String> tables() {
-        return store.tableNames();
+        return store.clientTableNames();
     }
 
     /**
@@ -140,7 +141,7 @@ final class TableService {
             if (ticket.table() == null) {
                 throw new SkeinException(ErrorCode.INVALID_ARGUMENT, "the table ticket names no table");
             }
-            String quoted = TableStore.quoted(ticket.table());
+            String quoted = TableStore.clientTable(ticket.table());
             if (!store.tableNames().contains(ticket.table())) {
                 throw new SkeinException(ErrorCode.NOT_FOUND, "no table '" + ticket.table() + "' on worker '"
                         + workerId + "'");
@@ -190,7 +191,7 @@ final class TableService {
      * without batches creates an empty table; a table this call created is dropped again if it fails.
      */
     long append(String table, FlightStream stream) throws Exception {
-        TableStore.quoted(table);
+        TableStore.clientTable(table);
         Schema schema = received(stream::getSchema, table, 0);
         boolean created = store.ensureTable(table, schema, allocator);
         try {

@@ -17,6 +17,7 @@ import org.apache.arrow.flight.SyncPutListener;
 import org.apache.arrow.flight.Ticket;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
 import org.apache.arrow.vector.VarCharVector;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.curator.test.TestingServer;
@@ -94,6 +95,36 @@ class TestTableServiceInput {
                 .isInstanceOfSatisfying(FlightRuntimeException.class,
                         e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.NOT_FOUND))
                 .hasMessageContaining("no table 'nowhere' on worker 'test-worker'");
+    }
+
+    @Test
+    void skeinsOwnTableNamesCannotBePlantedReadOrListed() throws Exception {
+        // A planted "undo copy" would be put back into a table when a sink undoes its commit.
+        try (BigIntVector id = new BigIntVector("id", allocator);
+                VectorSchemaRoot root = VectorSchemaRoot.of(id)) {
+            id.allocateNew(1);
+            id.set(0, 666);
+            root.setRowCount(1);
+            SyncPutListener listener = new SyncPutListener();
+            FlightClient.ClientStreamListener stream =
+                    client.startPut(FlightDescriptor.path("SKEIN_undo_12_orders"), root, listener);
+            stream.putNext();
+            stream.completed();
+            assertThatThrownBy(stream::getResult)
+                    .isInstanceOfSatisfying(FlightRuntimeException.class,
+                            e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT))
+                    .hasMessageContaining("table name 'SKEIN_undo_12_orders' is reserved: names starting with 'skein_'"
+                            + " belong to Skein's sinks");
+            listener.close();
+        }
+        // One the worker made itself (a sink's staging table) is out of reach by name.
+        assertThatThrownBy(() -> client.getInfo(FlightDescriptor.path("skein_staging_1_2_3_0")))
+                .isInstanceOfSatisfying(FlightRuntimeException.class,
+                        e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT));
+        assertThatThrownBy(() -> drain(new Ticket("{\"version\":1,\"kind\":\"table\",\"table\":\"skein_staging_1_2_3_0\"}"
+                        .getBytes(StandardCharsets.UTF_8))))
+                .isInstanceOfSatisfying(FlightRuntimeException.class,
+                        e -> assertThat(e.status().code()).isEqualTo(FlightStatusCode.INVALID_ARGUMENT));
     }
 
     private void drain(Ticket ticket) throws Exception {

@@ -97,6 +97,7 @@ class TestTableSink {
             stage(second, 200, 2);
             first.commit();
             assertThat(skeinTables()).containsExactly("skein_new_9_fresh", "skein_staging_70_9_1_1");
+            assertThat(tables.clientTableNames()).as("clients never see Skein's own tables").containsExactly("fresh");
             second.commit();
             assertThat(count("fresh")).isEqualTo(5);
             second.abort();
