@@ -90,7 +90,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
 
     @Override
     public void taskStatusChanged(String pipeline, TaskStatus status) {
-        thread.execute(() -> evaluate(pipeline));
+        thread.execute(() -> evaluate(pipeline, false));
     }
 
     private void sweep() {
@@ -100,7 +100,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
         List<PipelinePlan> all = plans.plans();
         for (PipelinePlan plan : all) {
             if (!plan.state().isTerminal()) {
-                evaluate(plan.pipeline());
+                evaluate(plan.pipeline(), true);
             }
         }
         for (PipelinePlan expired : retention.expired(all, System.currentTimeMillis())) {
@@ -115,7 +115,8 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
         }
     }
 
-    private void evaluate(String pipeline) {
+    /** @param probe also ask whether the run's workers still listen ({@link WorkerProbe#refuses}): on sweeps */
+    private void evaluate(String pipeline, boolean probe) {
         if (!leading.getAsBoolean()) {
             return;
         }
@@ -131,7 +132,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
                 return;
             }
             List<TaskStatus> statuses = plans.taskStatuses(pipeline, plan.epoch());
-            Optional<RunFailure> failure = failureOf(plan, statuses);
+            Optional<RunFailure> failure = failureOf(plan, statuses, probe);
             if (failure.isPresent()) {
                 handle(plan, statuses, failure.get());
                 return;
@@ -158,7 +159,7 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
      * to fail is the cause; a task that failed because it was stopped (CANCELLED) only follows
      * another failure, so it is never taken for a user error.
      */
-    private Optional<RunFailure> failureOf(PipelinePlan plan, List<TaskStatus> statuses) {
+    private Optional<RunFailure> failureOf(PipelinePlan plan, List<TaskStatus> statuses, boolean probe) {
         List<TaskStatus> failed = statuses.stream()
                 .filter(status -> status.state() == TaskState.FAILED)
                 .sorted(Comparator.comparing((TaskStatus status) -> stopped(status))
@@ -174,11 +175,18 @@ public final class PipelineSupervisor implements PlanListener, AutoCloseable {
         if (lost.isPresent()) {
             return Optional.of(lostWorker(plan, lost.get(), "left the cluster"));
         }
+        Map<String, TaskPlacement> byWorker = new LinkedHashMap<>();
+        plan.tasks().forEach(task -> byWorker.putIfAbsent(task.workerId(), task));
+        if (probe && plan.state() != PipelineState.RESTARTING) {
+            for (TaskPlacement task : byWorker.values()) {
+                if (WorkerProbe.refuses(task.host(), task.port())) {
+                    return Optional.of(lostWorker(plan, task, "is unreachable (its port refuses connections)"));
+                }
+            }
+        }
         if (failed.isEmpty()) {
             return Optional.empty();
         }
-        Map<String, TaskPlacement> byWorker = new LinkedHashMap<>();
-        plan.tasks().forEach(task -> byWorker.putIfAbsent(task.workerId(), task));
         for (TaskPlacement task : byWorker.values()) {
             if (!WorkerProbe.reachable(task.host(), task.port())) {
                 return Optional.of(lostWorker(plan, task, "is unreachable"));
