@@ -9,10 +9,6 @@ import dev.skein.testing.TestingPipelines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -169,21 +165,7 @@ class TestSinkCommit {
 
     /** A query's rows as text, read through the worker's Flight SQL service. */
     private static List<List<String>> rows(String address, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(
-                        "jdbc:arrow-flight-sql://" + address + "?useEncryption=false");
-                Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery(sql)) {
-            List<List<String>> rows = new ArrayList<>();
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> row = new ArrayList<>();
-                for (int c = 1; c <= columns; c++) {
-                    row.add(result.getString(c));
-                }
-                rows.add(row);
-            }
-            return rows;
-        }
+        return TestingPipelines.jdbcRows("jdbc:arrow-flight-sql://" + address + "?useEncryption=false", sql);
     }
 
     /** The visible files: parts and the manifest (staging directories are hidden). */

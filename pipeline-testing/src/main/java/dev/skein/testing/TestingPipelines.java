@@ -150,7 +150,12 @@ public final class TestingPipelines {
 
     /** Rows of a DuckDB query as text, in order. */
     public static List<List<String>> duckDbRows(String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:duckdb:");
+        return jdbcRows("jdbc:duckdb:", sql);
+    }
+
+    /** Rows of a query through any JDBC driver (DuckDB's, Arrow Flight SQL's) as text, in order. */
+    public static List<List<String>> jdbcRows(String url, String sql) throws Exception {
+        try (Connection connection = DriverManager.getConnection(url);
                 Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             List<List<String>> rows = new ArrayList<>();
