@@ -134,65 +134,6 @@ class TestTap {
         }
     }
 
-    /**
-     * A filter pushed into its source (PushedFilter) runs no query of its own, yet its tap shows
-     * exactly the rows it keeps, with its own columns, and the source's tap every source row.
-     */
-    @Test
-    void aFilterPushedIntoItsSourceKeepsItsOwnTap() throws Exception {
-        Path file = TestingPipelines.write(dir, "pushed.yaml", """
-                name: pushed
-                source:
-                  type: generate
-                  sql: SELECT i AS id, 'c' || (i % 8) AS category FROM range(2000000000) t(i)
-                stages:
-                  - name: filter
-                    sql: SELECT * FROM input WHERE id % 3 <> 0
-                  - name: enrich
-                    sql: SELECT id, category, id * 2 AS doubled FROM input
-                    parallelism: 2
-                    partition-by: [category]
-                sinks:
-                  - type: count
-                """);
-        assertThat(TestingPipelines.submit(cluster, file).status()).isEqualTo(201);
-        CoordinatorClient rest = new CoordinatorClient(cluster.coordinatorUrl());
-        try {
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    rest.get("pushed").body().path("stages").get(1).path("batchesIn").asLong() >= 4);
-            JsonNode filter = rest.get("pushed").body().path("stages").get(1);
-            // Pushed, the filter sends each source batch on as one part per enrich task (2 batches
-            // out per batch in); running its own query it would emit fewer batches than it took.
-            assertThat(filter.path("batchesOut").asLong()).as("filter %s", filter)
-                    .isGreaterThan(filter.path("batchesIn").asLong());
-            List<String> filtered = tapLines("pushed/filter", 60);
-            assertThat(filtered.get(0)).isEqualTo("id,category");
-            assertThat(filtered.subList(1, filtered.size())).hasSize(60).allSatisfy(line -> {
-                long id = Long.parseLong(line.split(",")[0]);
-                assertThat(id % 3).as(line).isNotZero();
-                assertThat(line).isEqualTo(id + ",c" + id % 8);
-            });
-            List<String> source = tapLines("pushed/source", 60);
-            assertThat(source.get(0)).isEqualTo("id,category");
-            assertThat(source.subList(1, source.size())).hasSize(60)
-                    .anySatisfy(line -> assertThat(Long.parseLong(line.split(",")[0]) % 3).isZero());
-        } finally {
-            assertThat(rest.cancel("pushed").body().path("state").asText()).isEqualTo("CANCELLED");
-        }
-        TestingPipelines.assertNoArrowMemoryHeld(cluster);
-    }
-
-    /** {@code skein tap STAGE --limit rows --format csv}'s lines (one task's stage: exactly {@code rows}). */
-    private List<String> tapLines(String stage, int rows) {
-        java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine tap = dev.skein.cli.Main.commandLine();
-        tap.setOut(new java.io.PrintWriter(out, true));
-        tap.setErr(new java.io.PrintWriter(new java.io.StringWriter(), true));
-        assertThat(tap.execute("tap", stage, "--coordinator-flight", cluster.coordinatorFlightAddress(),
-                "--limit", Integer.toString(rows), "--format", "csv")).isZero();
-        return out.toString().lines().toList();
-    }
-
     @Test
     void aTapThatReadsNothingNeitherStopsThePipelineNorHoldsMemory() throws Exception {
         Path file = TestingPipelines.write(dir, "stalled.yaml", """
