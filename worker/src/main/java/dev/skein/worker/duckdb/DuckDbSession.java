@@ -150,16 +150,6 @@ public final class DuckDbSession implements AutoCloseable {
         }
     }
 
-    /** The first value of a query with one text parameter, as text (null for SQL NULL or no row). */
-    public String scalar(String sql, String parameter) throws SQLException {
-        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, parameter);
-            try (ResultSet result = statement.executeQuery()) {
-                return result.next() ? result.getString(1) : null;
-            }
-        }
-    }
-
     /** Runs a statement without a result (DDL, INSERT, COPY). */
     public void execute(String sql) throws SQLException {
         long startNanos = System.nanoTime();

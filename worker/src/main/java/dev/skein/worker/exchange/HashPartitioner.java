@@ -45,8 +45,7 @@ final class HashPartitioner {
      * Splits by partitions computed elsewhere ({@link PartitionColumn}).
      *
      * @param batch still owned by the caller, without the partition column
-     * @param partitions each row's partition, in {@code [0, partitions)}, or -1 for a row that goes
-     *     nowhere (a filter pushed into the query that computed them: {@link PushedFilter})
+     * @param partitions each row's partition, in {@code [0, partitions)}
      * @return one batch per partition (null where a partition got no rows), owned by the caller
      */
     VectorSchemaRoot[] split(VectorSchemaRoot batch, IntVector partitions) {
@@ -67,9 +66,7 @@ final class HashPartitioner {
         int rows = batch.getRowCount();
         int[] counts = new int[partitions];
         for (int row = 0; row < rows; row++) {
-            if (partitionOf[row] >= 0) {
-                counts[partitionOf[row]]++;
-            }
+            counts[partitionOf[row]]++;
         }
         int[][] selections = new int[partitions][];
         for (int p = 0; p < partitions; p++) {
@@ -78,9 +75,7 @@ final class HashPartitioner {
         int[] filled = new int[partitions];
         for (int row = 0; row < rows; row++) {
             int p = partitionOf[row];
-            if (p >= 0) {
-                selections[p][filled[p]++] = row;
-            }
+            selections[p][filled[p]++] = row;
         }
         boolean[] hasNulls = new boolean[batch.getFieldVectors().size()];
         for (int column = 0; column < hasNulls.length; column++) {

@@ -91,44 +91,6 @@ public final class OutputRouter implements AutoCloseable {
         counters.sendTook(System.nanoTime() - startNanos);
     }
 
-    /**
-     * Routes the rows of {@code batch} that have a partition along a hash edge, showing each part
-     * to {@code observer} before it is sent: rows whose partition is -1 were dropped by a filter
-     * pushed into the query that computed the partitions ({@link PushedFilter}).
-     *
-     * @param batch without the partition column, still owned by the caller
-     */
-    public void routeKept(VectorSchemaRoot batch, IntVector partitions, PartObserver observer) throws Exception {
-        if (edge.kind() != EdgeKind.HASH) {
-            throw new IllegalStateException("partitions computed for a " + edge.kind() + " edge");
-        }
-        open(batch.getSchema());
-        VectorSchemaRoot[] parts = partitioner.split(batch, partitions);
-        try {
-            for (VectorSchemaRoot part : parts) {
-                if (part != null) {
-                    observer.observe(part);
-                }
-            }
-        } catch (Exception e) {
-            for (VectorSchemaRoot part : parts) {
-                if (part != null) {
-                    part.close();
-                }
-            }
-            throw e;
-        }
-        long startNanos = System.nanoTime();
-        sendParts(parts);
-        counters.sendTook(System.nanoTime() - startNanos);
-    }
-
-    /** Sees each part of a split batch before it is sent (still owned by the router). */
-    @FunctionalInterface
-    public interface PartObserver {
-        void observe(VectorSchemaRoot part) throws Exception;
-    }
-
     private void send(OutputChannel channel, VectorSchemaRoot batch) {
         channel.send(batch);
         counters.sent(channel, Batches.bytes(batch));

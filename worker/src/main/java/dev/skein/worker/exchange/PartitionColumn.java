@@ -50,13 +50,9 @@ public record PartitionColumn(List<String> keys, int partitions) {
      * own, as written; DuckDB's errors are explained against the unwrapped query anyway.
      */
     public String wrap(String sql) {
-        return "SELECT *, " + expression() + " AS " + NAME + " FROM (\n" + requireNonNull(sql, "sql is null") + "\n) AS skein_partitioned";
-    }
-
-    /** A row's partition as a DuckDB expression over the keys. */
-    String expression() {
         String hashed = keys.stream().map(PartitionColumn::quote).collect(Collectors.joining(", "));
-        return "CAST(hash(" + hashed + ") % " + partitions + " AS INTEGER)";
+        return "SELECT *, CAST(hash(" + hashed + ") % " + partitions + " AS INTEGER) AS " + NAME
+                + " FROM (\n" + requireNonNull(sql, "sql is null") + "\n) AS skein_partitioned";
     }
 
     /** The partition column of {@code batch}, if its last column is one. */

@@ -9,7 +9,6 @@ import dev.skein.worker.duckdb.DuckDbSession;
 import dev.skein.worker.duckdb.QueryShape;
 import dev.skein.worker.exchange.Batches;
 import dev.skein.worker.exchange.PartitionColumn;
-import dev.skein.worker.exchange.PushedFilter;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,14 +103,6 @@ public final class SqlStageTransform implements StageTransform {
                 Optional<VectorSchemaRoot> first = input.take();
                 if (first.isEmpty()) {
                     return finish(input.schemaOrNull(), out);
-                }
-                if (PushedFilter.of(first.get()).isPresent()) {
-                    // The source ran this stage's WHERE (PushedFilter): the batch goes on as it is.
-                    try (VectorSchemaRoot pushed = first.get()) {
-                        outputSchema = PushedFilter.asPartitioned(pushed.getSchema());
-                        out.accept(pushed);
-                    }
-                    continue;
                 }
                 batches.add(first.get());
                 if (shape(first.get()).isRowByRow()) {

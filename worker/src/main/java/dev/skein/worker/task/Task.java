@@ -19,7 +19,6 @@ import dev.skein.worker.exchange.ChannelOpener;
 import dev.skein.worker.exchange.EdgeCounters;
 import dev.skein.worker.exchange.OutputRouter;
 import dev.skein.worker.exchange.PartitionColumn;
-import dev.skein.worker.exchange.PushedFilter;
 import dev.skein.worker.exchange.TaskAddress;
 import dev.skein.worker.exchange.TaskInbox;
 import dev.skein.worker.stage.JavaStageTransform;
@@ -220,20 +219,12 @@ public final class Task implements Runnable {
                 sinks = TaskSinks.open(wiring, workerAllocator, database, tables);
             }
             Optional<PartitionColumn> partition = partitionComputedInQuery(aggregation);
-            Optional<String> pushed = inbox.isEmpty()
-                    ? wiring.pushFilter().flatMap(filter -> filter.wrap(session, SourceSql.of(wiring.source().orElseThrow())))
-                    : Optional.empty();
-            StageOutput emit;
-            if (pushed.isPresent()) {
-                emit = batch -> emitWithPushedFilter(batch, router);
-            } else if (partition.isEmpty()) {
-                emit = batch -> emit(batch, router, aggregation);
-            } else {
-                emit = batch -> emitPartitioned(batch, router);
-            }
-            Schema output = PushedFilter.visible(PartitionColumn.visible(inbox.isEmpty()
-                    ? runSource(session, emit, pushed.or(() -> partition.map(column -> column.wrap(sourceSql()))))
-                    : runInbox(session, emit, partition, Optional.ofNullable(fused))));
+            StageOutput emit = partition.isEmpty()
+                    ? batch -> emit(batch, router, aggregation)
+                    : batch -> emitPartitioned(batch, router);
+            Schema output = PartitionColumn.visible(inbox.isEmpty()
+                    ? runSource(session, emit, partition)
+                    : runInbox(session, emit, partition, Optional.ofNullable(fused)));
             taps.end(output);
             if (router != null) {
                 Schema sent = aggregation == null ? output : aggregation.finish(output, router::route);
@@ -326,28 +317,16 @@ public final class Task implements Runnable {
         return PartitionColumn.forEdge(wiring.output());
     }
 
-    private String sourceSql() {
-        return SourceSql.of(wiring.source().orElseThrow());
-    }
-
-    /**
-     * Runs the source's query, or {@code wrapped}: the same with a partition column, or with the
-     * next stage pushed into it ({@link PushedFilter}). DuckDB's errors are explained against the
-     * source's query as written.
-     */
-    private Schema runSource(DuckDbSession session, StageOutput emit, Optional<String> wrapped) throws Exception {
-        String sql = sourceSql();
+    private Schema runSource(DuckDbSession session, StageOutput emit, Optional<PartitionColumn> partition)
+            throws Exception {
+        String sql = SourceSql.of(wiring.source().orElseThrow());
         try {
-            return session.query(wrapped.orElse(sql), wiring.batchRows(), emit::accept).schema();
+            return session.query(partition.map(column -> column.wrap(sql)).orElse(sql), wiring.batchRows(),
+                    emit::accept).schema();
         } catch (SkeinException e) {
             throw e;
         } catch (Exception e) {
-            String pushedNote = wiring.pushFilter().isPresent() && wrapped.isPresent()
-                            && wrapped.get().contains(PushedFilter.NAME)
-                    ? " (the query also ran the next stage's WHERE, pushed into it)"
-                    : "";
-            throw new SkeinException(ErrorCode.STAGE_FAILED,
-                    session.explainFailure(sql, e.getMessage()) + pushedNote, e);
+            throw new SkeinException(ErrorCode.STAGE_FAILED, session.explainFailure(sql, e.getMessage()), e);
         }
     }
 
@@ -386,23 +365,8 @@ public final class Task implements Runnable {
         throw new IllegalStateException("no transform for " + spec);
     }
 
-    /**
-     * A source batch whose last column is the pushed filter's verdict and partition: the source's
-     * own output is every row without it; the next stage gets it whole and only splits by it.
-     */
-    private void emitWithPushedFilter(VectorSchemaRoot batch, OutputRouter router) throws Exception {
-        observe(PartitionColumn.visible(batch));
-        router.route(batch);
-    }
-
     /** A batch whose last column is its rows' partitions: everything but the router sees it without. */
     private void emitPartitioned(VectorSchemaRoot batch, OutputRouter router) throws Exception {
-        Optional<IntVector> pushed = PushedFilter.of(batch);
-        if (pushed.isPresent()) {
-            // The source ran this stage's WHERE: the rows with a partition are this stage's output.
-            router.routeKept(PartitionColumn.visible(batch), pushed.get(), this::observe);
-            return;
-        }
         IntVector partitions = PartitionColumn.of(batch).orElseThrow(() -> new IllegalStateException(
                 wiring.label() + ": its query returned no partition column"));
         VectorSchemaRoot visible = PartitionColumn.visible(batch);

@@ -11,11 +11,7 @@ import dev.skein.cluster.TaskPlacement;
 import dev.skein.spec.PipelineSpec;
 import dev.skein.spec.SinkSpec;
 import dev.skein.spec.SourceSpec;
-import dev.skein.cluster.EdgeKind;
-import dev.skein.spec.IngestSourceSpec;
 import dev.skein.spec.SqlTransformSpec;
-import dev.skein.worker.exchange.PartitionColumn;
-import dev.skein.worker.exchange.PushedFilter;
 import dev.skein.spec.StageMode;
 import dev.skein.spec.TransformSpec;
 import dev.skein.worker.exchange.OutputEdge;
@@ -47,9 +43,6 @@ import java.util.stream.Collectors;
  *     aggregation this task runs over all of its output, sending only its result
  * @param failedEpochs the epochs of the pipeline's earlier runs in this submission (each failed
  *     and was restarted); sinks undo what their commits left before this run commits
- * @param pushFilter set on a SQL source task whose next stage may be pushed into its query
- *     ({@link PushedFilter}: a per-batch SQL stage fed one-to-one whose own output is a hash edge,
- *     not a pre-aggregation); whether the stage's SQL has the shape is decided as the task runs
  */
 public record TaskWiring(
         TaskKey key,
@@ -64,8 +57,7 @@ public record TaskWiring(
         String exchangeToken,
         Optional<Duration> timeout,
         Optional<String> preAggregate,
-        Set<Long> failedEpochs,
-        Optional<PushedFilter> pushFilter) {
+        Set<Long> failedEpochs) {
     public TaskWiring {
         requireNonNull(key, "key is null");
         requireNonNull(stageName, "stageName is null");
@@ -78,7 +70,6 @@ public record TaskWiring(
         requireNonNull(timeout, "timeout is null");
         requireNonNull(preAggregate, "preAggregate is null");
         failedEpochs = Set.copyOf(failedEpochs);
-        requireNonNull(pushFilter, "pushFilter is null");
         if (preAggregate.isPresent() && output.isEmpty()) {
             throw new IllegalArgumentException("a task without an output edge has nothing to pre-aggregate for");
         }
@@ -109,22 +100,7 @@ public record TaskWiring(
                 stage == 0 ? Optional.empty() : spec.stages().get(stage - 1).timeout(),
                 plan.preAggregationOf(stage + 1).map(PreAggregation::partialSql),
                 plan.attempts().stream().map(PipelineAttempt::epoch).filter(epoch -> epoch < plan.epoch())
-                        .collect(Collectors.toSet()),
-                stage == 0 ? pushableFilter(plan, spec, placement) : Optional.empty());
-    }
-
-    /** The next stage, if it may be pushed into this source task's query ({@link PushedFilter}). */
-    private static Optional<PushedFilter> pushableFilter(PipelinePlan plan, PipelineSpec spec, TaskPlacement source) {
-        if (spec.source() instanceof IngestSourceSpec || spec.stages().size() < 2
-                || plan.preAggregationOf(2).isPresent()
-                || source.output().filter(edge -> edge.kind() == EdgeKind.FORWARD).isEmpty()
-                || !(transformOf(plan, spec, 1) instanceof SqlTransformSpec sql) || sql.mode() != StageMode.PER_BATCH) {
-            return Optional.empty();
-        }
-        TaskPlacement filter = plan.task(1, source.output().get().receivers().get(0));
-        return filter.output()
-                .filter(edge -> edge.kind() == EdgeKind.HASH)
-                .map(edge -> new PushedFilter(sql.sql(), new PartitionColumn(edge.partitionBy(), edge.receivers().size())));
+                        .collect(Collectors.toSet()));
     }
 
     private static TransformSpec transformOf(PipelinePlan plan, PipelineSpec spec, int stage) {
