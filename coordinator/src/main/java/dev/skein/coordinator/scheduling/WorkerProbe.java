@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.Optional;
 
 /**
  * Whether a worker's Flight port accepts connections. A worker killed with -9 stays registered
@@ -20,12 +21,7 @@ final class WorkerProbe {
     private WorkerProbe() {}
 
     static boolean reachable(String host, int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return connect(host, port).isEmpty();
     }
 
     /**
@@ -33,13 +29,16 @@ final class WorkerProbe {
      * process is gone. A timeout or any other failure proves nothing and answers false.
      */
     static boolean refuses(String host, int port) {
+        return connect(host, port).filter(ConnectException.class::isInstance).isPresent();
+    }
+
+    /** Connects and closes at once: empty if the port accepted, else why not. */
+    private static Optional<IOException> connect(String host, int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
-            return false;
-        } catch (ConnectException e) {
-            return true;
+            return Optional.empty();
         } catch (IOException e) {
-            return false;
+            return Optional.of(e);
         }
     }
 
